@@ -1,0 +1,1 @@
+"""scratchgrad: the course's from-scratch automatic differentiation (work in progress)."""
