@@ -41,7 +41,7 @@ setup-check: $(STAMP) ## print what is installed and working, and what to fix
 	$(PY) -m demystify.setup_check
 
 lab: data ## set up everything, then open the course in JupyterLab
-	$(BIN)/jupyter lab notebooks/00-setup-check.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00-setup-check.ipynb
 
 test: data ## run every test and every notebook (the command CI runs)
 	$(PY) -m pytest
