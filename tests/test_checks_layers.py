@@ -1,0 +1,175 @@
+"""The self-checks of notebook 03 pass the solutions and name each typical mistake."""
+import numpy as np
+import pytest
+
+from demystify.checks import CheckFailed
+from demystify.checks.layers import (check_layer_forward, check_layer_loop, check_neuron,
+                                     check_parameter_shapes)
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def failure(check, answer) -> str:
+    with pytest.raises(CheckFailed) as error:
+        check(answer)
+    return str(error.value)
+
+
+# --- one neuron ------------------------------------------------------------------------
+
+def neuron(x, w, b):
+    return np.tanh(x @ w + b)
+
+
+def test_neuron_solution_passes(capsys):
+    check_neuron(neuron)
+    assert capsys.readouterr().out.startswith("✓ neuron computes tanh")
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda x, w, b: np.tanh(x @ w), "forget the bias"),
+    (lambda x, w, b: x @ w + b, "forget the activation"),
+    (lambda x, w, b: np.tanh(x @ w) + b, "inside the activation"),
+    (lambda x, w, b: np.tanh(x * w + b), "not just x * w"),
+    (lambda x, w, b: np.tanh(np.sum(x * w + b)), "added once"),
+    (lambda x, w, b: sigmoid(x @ w + b), "sigmoid"),
+    (lambda x, w, b: np.maximum(x @ w + b, 0), "ReLU"),
+    (lambda x, w, b: None, "forget to `return`"),
+], ids=["no bias", "no tanh", "bias outside", "elementwise", "bias per input", "sigmoid",
+        "relu", "no return"])
+def test_neuron_mistakes_are_named(wrong, message):
+    assert message in failure(check_neuron, wrong)
+
+
+def test_neuron_with_mismatched_vectors_explains_the_dot_product():
+    text = failure(check_neuron, lambda x, w, b: np.tanh(x[:2] @ w + b))
+    assert "raised ValueError" in text and "same length" in text
+
+
+# --- a layer, the loop way ----------------------------------------------------------------
+
+def layer_loop(X, W, b):
+    H = np.zeros((X.shape[0], W.shape[1]))
+    for i in range(X.shape[0]):
+        for j in range(W.shape[1]):
+            H[i, j] = neuron(X[i], W[:, j], b[j])
+    return H
+
+
+def test_layer_loop_solution_passes(capsys):
+    check_layer_loop(layer_loop)
+    assert "✓ layer_loop matches" in capsys.readouterr().out
+
+
+def test_layer_loop_taking_rows_of_w_is_named():
+    def rows_of_w(X, W, b):
+        return np.array([[neuron(X[i], W[j], b[j]) for j in range(W.shape[1])]
+                         for i in range(X.shape[0])])
+    text = failure(check_layer_loop, rows_of_w)
+    assert "raised ValueError" in text and "column j of W, W[:, j]" in text
+
+
+def test_layer_loop_taking_rows_of_a_square_w_is_named():
+    def rows_of_w(X, W, b):
+        if W.shape[0] != W.shape[1]:  # only the square case, where it silently "works"
+            return layer_loop(X, W, b)
+        return np.array([[neuron(X[i], W[j], b[j]) for j in range(W.shape[1])]
+                         for i in range(X.shape[0])])
+    text = failure(check_layer_loop, rows_of_w)
+    assert "right shape but not the right values" in text and "W[:, j]" in text
+
+
+def test_layer_loop_with_neurons_and_samples_swapped_is_named():
+    def swapped(X, W, b):
+        return layer_loop(X, W, b).T
+    text = failure(check_layer_loop, swapped)
+    assert "has shape (2, 5); expected (5, 2)" in text and "One row per sample" in text
+
+
+# --- a layer, vectorised -----------------------------------------------------------------
+
+def test_layer_forward_solution_passes(capsys):
+    check_layer_forward(lambda X, W, b: np.tanh(X @ W + b))
+    assert "✓ layer_forward matches tanh(X @ W + b) on 2 batches" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda X, W, b: np.tanh(W @ X + b), "Did you write W @ X?"),
+    (lambda X, W, b: np.tanh(W.T @ X.T + b[:, None]), "Did you compute W.T @ X.T"),
+    (lambda X, W, b: np.tanh(W.T @ X.T + b), "numpy could not add the bias"),
+    (lambda X, W, b: np.tanh(X @ W + b[:, None]), "numpy could not add the bias"),
+    (lambda X, W, b: np.tanh(X @ W), "forget the bias"),
+    (lambda X, W, b: X @ W + b, "forget the activation"),
+    (lambda X, W, b: np.tanh(X @ W) + b, "inside the activation"),
+    (lambda X, W, b: sigmoid(X @ W + b), "sigmoid"),
+    (lambda X, W, b: np.maximum(X @ W + b, 0), "ReLU"),
+    (lambda X, W, b: None, "forget to `return`"),
+], ids=["W @ X", "samples in columns", "transposed product with row bias", "column bias",
+        "no bias", "no tanh", "bias outside", "sigmoid", "relu", "no return"])
+def test_layer_forward_mistakes_are_named(wrong, message):
+    assert message in failure(check_layer_forward, wrong)
+
+
+def only_when_square(wrong):
+    """A mistake that numpy rejects for most shapes, made where it silently runs."""
+    def layer(X, W, b):
+        if X.shape[0] == W.shape[0] == W.shape[1]:
+            return wrong(X, W, b)
+        return np.tanh(X @ W + b)
+    return layer
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda X, W, b: np.tanh(W @ X + b), "Did you compute W @ X instead of X @ W?"),
+    (lambda X, W, b: np.tanh(X @ W + b[:, None]), "Did you reshape b into a column?"),
+    (lambda X, W, b: np.tanh(X @ W.T + b), "Did you use W.T?"),
+], ids=["W @ X", "column bias", "W.T"])
+def test_silent_mistakes_of_square_shapes_are_named(wrong, message):
+    text = failure(check_layer_forward, only_when_square(wrong))
+    assert "on X (3, 3) has the right shape but not the right values" in text
+    assert message in text
+
+
+def test_unsolved_exercise_still_shows_its_hint():
+    def stub(X, W, b):
+        raise NotImplementedError("Multiply the batch by the weights.")
+    with pytest.raises(NotImplementedError, match="Multiply the batch"):
+        check_layer_forward(stub)
+
+
+# --- shapes ---------------------------------------------------------------------------------
+
+def parameter_shapes(sizes):
+    shapes = []
+    for n_in, n_out in zip(sizes, sizes[1:]):
+        shapes += [(n_in, n_out), (n_out,)]
+    return shapes
+
+
+def test_parameter_shapes_solution_passes(capsys):
+    check_parameter_shapes(parameter_shapes)
+    assert capsys.readouterr().out.startswith("✓ parameter_shapes is right")
+
+
+def test_parameter_shapes_may_be_lists():
+    check_parameter_shapes(lambda sizes: [list(s) for s in parameter_shapes(sizes)])
+
+
+def map_shapes(function):
+    return lambda sizes: [function(s) for s in parameter_shapes(sizes)]
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (map_shapes(lambda s: s[::-1]), "W1 has shape (25, 8); expected (8, 25)"),
+    (map_shapes(lambda s: s if len(s) == 2 else (s[0], 1)), "b1 has shape (25, 1)"),
+    (map_shapes(lambda s: s if len(s) == 2 else s[0]), "with a comma"),
+    (lambda sizes: parameter_shapes(sizes)[::2], "returned 3 shapes; expected 6"),
+    (lambda sizes: parameter_shapes(sizes[:-1] + (2,)) if len(sizes) == 3 else parameter_shapes(sizes),
+     "W2 has shape (4, 2); expected (4, 1) for layer sizes (3, 4, 1)"),
+    (lambda sizes: None, "forget to `return`"),
+], ids=["transposed W", "column bias", "int not tuple", "no biases", "hard-coded output size",
+        "no return"])
+def test_parameter_shape_mistakes_are_named(wrong, message):
+    assert message in failure(check_parameter_shapes, wrong)
