@@ -1,0 +1,334 @@
+"""Self-checks for notebook 08, the autograd exercises.
+
+Every derivative the attendee writes by hand is compared, on a grid of points,
+with two independent answers: ``autograd``'s and central finite differences.
+When it differs, the check names the slip it looks like: a flipped sign, a
+missing chain-rule factor, ``cos(cos(x))`` read for ``cos²(x)``, the partial
+derivative with respect to the other variable, the wrong ``argnum``.
+
+    check_function_h(h)                     # ln(2 + x) + cos²(x), the function itself
+    check_derivative(h, dh)                 # a hand-written derivative of a function of x
+    check_partial(f, df_dx, argnum=0)       # a hand-written partial derivative of f(x, y)
+    check_grad_argnum(f, df_dy_auto, argnum=1)   # grad(f, argnum=...) for the right variable
+    check_central_difference(central_difference)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import autograd.numpy as anp
+import numpy as np
+from autograd import elementwise_grad, grad
+
+from .core import expect_array, expect_true, fail, passed
+
+# Points where every function of the exercises is defined (ln(2 + x) needs x > -2).
+GRID = np.linspace(-1.5, 3.0, 41)  # step 0.1125: no point at 0, where 1/x blows up
+# Points (x, y) for the functions of two variables.
+POINTS = [(-1.2, 0.4), (-0.3, 2.1), (0.5, -0.7), (1.1, 1.3), (2.4, -1.8), (0.0, 0.9)]
+FD_STEP = 1e-5
+
+
+def central_difference(f: Callable, x, h: float = FD_STEP):
+    """(f(x + h) - f(x - h)) / 2h: the slope of f at x from two nearby values (x may be an array)."""
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+# --- the functions of the exercises, and the slips people make with them ------
+
+@dataclass
+class Known:
+    """A function of the exercises, its derivative, and wrong answers with the hint each deserves."""
+    name: str
+    f: Callable
+    df: Callable
+    wrong_f: list[tuple[Callable, str]] = field(default_factory=list)
+    wrong_df: list[tuple[Callable, str]] = field(default_factory=list)
+
+
+TANH = Known(
+    "tanh(x)", np.tanh, lambda x: 1 - np.tanh(x) ** 2,
+    wrong_df=[
+        (lambda x: 1 - np.tanh(np.tanh(x)),
+         "1 - tanh(tanh(x)) applies tanh twice. The derivative is 1 - tanh(x)**2: "
+         "tanh of x, squared."),
+        (lambda x: 1 + np.tanh(x) ** 2,
+         "Check the sign: the derivative of tanh(x) is 1 - tanh(x)**2, which is never above 1."),
+        (lambda x: 1 / np.cosh(x),
+         "Close: the derivative is sech²(x) = 1 / cosh(x)**2. Square the cosh."),
+        (lambda x: 1 - x ** 2,
+         "1 - x**2 squares x, not tanh(x): the derivative is 1 - tanh(x)**2."),
+    ])
+
+GAUSS = Known(
+    "exp(-x²)", lambda x: np.exp(-x ** 2), lambda x: -2 * x * np.exp(-x ** 2),
+    wrong_df=[
+        (lambda x: np.exp(-x ** 2),
+         "exp(u) is its own derivative, but here u = -x² depends on x: by the chain rule, "
+         "multiply by du/dx = -2x. The chain-rule factor is missing."),
+        (lambda x: -2 * np.exp(-x ** 2),
+         "The derivative of -x² is -2x, not -2: the x of the chain-rule factor is missing."),
+    ])
+
+
+def _h(x):
+    return np.log(2 + x) + np.cos(x) ** 2
+
+
+H = Known(
+    "ln(2 + x) + cos²(x)", _h, lambda x: 1 / (2 + x) - 2 * np.cos(x) * np.sin(x),
+    wrong_f=[
+        (lambda x: np.log(2 + x) + np.cos(np.cos(x)),
+         "cos²(x) means (cos x)², written np.cos(x)**2; np.cos(np.cos(x)) is the cosine of "
+         "the cosine, a different function."),
+        (lambda x: np.log(2 + x) + np.cos(x ** 2),
+         "cos²(x) means (cos x)², written np.cos(x)**2; np.cos(x**2) squares x instead."),
+        (lambda x: np.log10(2 + x) + np.cos(x) ** 2,
+         "ln is the natural logarithm: np.log, not np.log10."),
+        (lambda x: np.log(2) + x + np.cos(x) ** 2,
+         "ln(2 + x) is the log of the sum: np.log(2 + x), not np.log(2) + x."),
+        (lambda x: np.log(2 + x) + 2 * np.cos(x),
+         "cos²(x) is (cos x)², np.cos(x)**2, not 2 * np.cos(x)."),
+    ],
+    wrong_df=[
+        (lambda x: 1 / (2 + x) + np.sin(np.cos(x)) * np.sin(x),
+         "That is the derivative of cos(cos(x)). The function has cos²(x) = (cos x)², "
+         "whose derivative is 2 cos(x) · (-sin(x))."),
+        (lambda x: 1 / (2 + x) + 2 * np.cos(x),
+         "d/dx cos(x)² is 2 cos(x) times the derivative of the inside, cos(x), which is "
+         "-sin(x): the chain-rule factor is missing."),
+        (lambda x: 1 / (2 + x) - 2 * np.sin(x),
+         "The derivative of cos(x)² is 2 cos(x) · (-sin(x)) (outside, then inside): "
+         "the 2 cos(x) of the outside square is missing."),
+        (lambda x: 1 / (2 + x) + 2 * np.cos(x) * np.sin(x),
+         "Check the sign of the second term: d/dx cos(x) = -sin(x), so d/dx cos²(x) = "
+         "-2 cos(x) sin(x)."),
+        (lambda x: 1 / x - 2 * np.cos(x) * np.sin(x),
+         "d/dx ln(2 + x) = 1 / (2 + x), not 1 / x: the 2 stays inside."),
+        (lambda x: 1 / (2 + x) - 2 * np.cos(x) * np.sin(x) + np.log(2 + x) + np.cos(x) ** 2,
+         "The function itself is added to its derivative: return only the derivative."),
+    ])
+
+KNOWN = [TANH, GAUSS, H]
+
+
+def _identify(values: np.ndarray) -> tuple[Known | None, str | None]:
+    """The known function with these values on GRID, or the hint of a known wrong version."""
+    for known in KNOWN:
+        if np.allclose(values, known.f(GRID), rtol=1e-6, atol=1e-9):
+            return known, None
+    for known in KNOWN:
+        for wrong, hint in known.wrong_f:
+            if np.allclose(values, wrong(GRID), rtol=1e-6, atol=1e-9):
+                return None, hint
+    return None, None
+
+
+# --- evaluating attendee code -------------------------------------------------
+
+def _name(fn: Callable, default: str) -> str:
+    name = getattr(fn, "__name__", default)
+    return default if name == "<lambda>" else name
+
+
+def _on_grid(fn: Callable, xs: np.ndarray, what: str) -> np.ndarray:
+    """fn at every x: all at once if it takes arrays, else one x at a time (math.cos works too)."""
+    if not callable(fn):
+        fail(f"{what} is a {type(fn).__name__}, not a function.",
+             "Pass the function itself (its name, without parentheses).")
+    try:
+        values = fn(xs)
+    except Exception:
+        values = None
+    else:
+        if values is None:
+            fail(f"{what} returned None.", "Did you forget to `return` the result?")
+    if values is None or np.shape(values) != xs.shape:
+        try:
+            values = np.array([fn(float(x)) for x in xs], dtype=float)
+        except Exception as error:
+            fail(f"{what} raised {type(error).__name__}: {error}")
+    return np.asarray(values, dtype=float)
+
+
+def _autograd_derivative(f: Callable, what: str) -> np.ndarray:
+    """autograd's df/dx on GRID, with a clear message when f cannot be traced."""
+    try:
+        return np.asarray(elementwise_grad(f)(GRID), dtype=float)
+    except Exception as error:
+        try:  # a function written for one number at a time
+            return np.array([grad(f)(float(x)) for x in GRID], dtype=float)
+        except Exception:
+            pass
+        fail(f"autograd could not differentiate {what} ({type(error).__name__}: {error}).",
+             "Write it with autograd's numpy (`import autograd.numpy as np`): autograd can "
+             "follow np.cos or np.log, but not math.cos or math.log.")
+
+
+# --- the checks ---------------------------------------------------------------
+
+def check_function_h(h: Callable) -> None:
+    """h(x) must be ln(2 + x) + cos²(x); names cos(cos(x)), cos(x²) and log slips."""
+    values = _on_grid(h, GRID, "h(x)")
+    known, hint = _identify(values)
+    if known is H:
+        passed(f"h(x) = ln(2 + x) + cos²(x) at {len(GRID)} points from {GRID[0]} to {GRID[-1]}.")
+        return
+    expect_array(values, H.f(GRID), "h(x)", mistakes=[(wrong(GRID), why) for wrong, why in H.wrong_f])
+
+
+def check_derivative(f: Callable, df: Callable) -> None:
+    """df(x) must be the derivative of f(x): compared with autograd and central differences.
+
+    f and df take a number or an array of numbers (elementwise).  For the
+    functions of the exercises the check also knows the usual wrong answers.
+    """
+    name, f_name = _name(df, "df"), _name(f, "f")
+    values = _on_grid(f, GRID, f"{f_name}(x)")
+    known, hint = _identify(values)
+    if hint:
+        fail(f"{f_name}(x) is not the function of the exercise.", hint)
+    auto = _autograd_derivative(f, f_name)
+    numeric = central_difference(lambda x: np.asarray(f(x), dtype=float), GRID)
+    expect_true(np.allclose(auto, numeric, rtol=1e-5, atol=1e-6),
+                f"autograd and central differences disagree about {f_name}'s slope.",
+                f"Is {f_name} smooth for x from {GRID[0]} to {GRID[-1]}? (abs, max, if/else "
+                "and rounding have kinks or jumps.)")
+    answer = _on_grid(df, GRID, f"{name}(x)")
+    mistakes = [(values, f"{name} returns {f_name} itself: differentiate it.")]
+    if known is not None:
+        mistakes = [(wrong(GRID), why) for wrong, why in known.wrong_df] + mistakes
+    expect_array(answer, auto, f"{name}(x) at {len(GRID)} points from {GRID[0]} to {GRID[-1]}",
+                 mistakes=mistakes, rtol=1e-5, atol=1e-7)
+    passed(f"{name} matches autograd and central differences at {len(GRID)} points "
+           f"from {GRID[0]} to {GRID[-1]}.")
+
+
+def _partials(f: Callable, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """f, ∂f/∂x and ∂f/∂y at POINTS, from autograd (checked against central differences)."""
+    xs, ys = (np.array(column, dtype=float) for column in zip(*POINTS))
+    try:
+        values = np.array([f(x, y) for x, y in POINTS], dtype=float)
+        by_x = np.array([grad(f, 0)(x, y) for x, y in POINTS], dtype=float)
+        by_y = np.array([grad(f, 1)(x, y) for x, y in POINTS], dtype=float)
+    except Exception as error:
+        fail(f"autograd could not differentiate {what} ({type(error).__name__}: {error}).",
+             "Write it with autograd's numpy (`import autograd.numpy as np`).")
+    numeric_x = central_difference(lambda x: np.array([f(a, y) for a, y in zip(x, ys)]), xs)
+    numeric_y = central_difference(lambda y: np.array([f(x, b) for x, b in zip(xs, y)]), ys)
+    expect_true(np.allclose(by_x, numeric_x, rtol=1e-5, atol=1e-6)
+                and np.allclose(by_y, numeric_y, rtol=1e-5, atol=1e-6),
+                f"autograd and central differences disagree about {what}: is it smooth?")
+    return values, by_x, by_y
+
+
+def _at_points(fn: Callable, what: str) -> list:
+    if not callable(fn):
+        fail(f"{what} is a {type(fn).__name__}, not a function.",
+             "Pass the function itself: its name, without calling it.")
+    results = []
+    for x, y in POINTS:
+        try:
+            results.append(fn(x, y))
+        except TypeError as error:
+            fail(f"{what} could not be called as {what}(x, y): {error}",
+                 "It takes two numbers, x and y, in that order.")
+        except Exception as error:
+            fail(f"{what}({x}, {y}) raised {type(error).__name__}: {error}")
+    if any(r is None for r in results):
+        fail(f"{what} returned None.", "Did you forget to `return` the result?")
+    return results
+
+
+def check_partial(f: Callable, df: Callable, argnum: int) -> None:
+    """df(x, y) must be ∂f/∂x (argnum=0) or ∂f/∂y (argnum=1): compared with autograd and FD."""
+    if argnum not in (0, 1):
+        raise ValueError("argnum is 0 (x) or 1 (y)")
+    variable, other = "xy"[argnum], "yx"[argnum]
+    name, f_name = _name(df, f"df_d{variable}"), _name(f, "f")
+    values, by_x, by_y = _partials(f, f_name)
+    expected, swapped = (by_x, by_y) if argnum == 0 else (by_y, by_x)
+    answer = np.asarray(_at_points(df, name), dtype=float)
+    mistakes = [
+        (swapped, f"That is ∂{f_name}/∂{other}: differentiate with respect to {variable}, "
+                  f"holding {other} still."),
+        (by_x + by_y, f"That is ∂{f_name}/∂x + ∂{f_name}/∂y: a partial derivative follows one "
+                      f"variable, {variable}, and treats {other} as a constant."),
+        (values, f"{name} returns {f_name} itself: differentiate it."),
+    ]
+    if np.allclose(values, [x ** 2 * y + np.sin(y) for x, y in POINTS]):
+        mistakes += [  # f(x, y) = x² y + sin(y), the function of the exercise
+            (np.array([2 * x * y + np.cos(y) for x, y in POINTS]),
+             "sin(y) does not change when x changes: its partial derivative with respect to x "
+             "is 0."),
+            (np.array([2 * x for x, y in POINTS]),
+             "y is a constant here, and a constant factor stays: ∂(x² y)/∂x = 2xy."),
+            (np.array([x ** 2 for x, y in POINTS]),
+             "The derivative of sin(y) with respect to y is cos(y): that term is missing."),
+            (np.array([x ** 2 - np.cos(y) for x, y in POINTS]),
+             "Check the sign: d/dy sin(y) = +cos(y)."),
+        ]
+    expect_array(answer, expected, f"{name}(x, y) at {len(POINTS)} test points", mistakes=mistakes,
+                 rtol=1e-5, atol=1e-7)
+    passed(f"{name} is ∂{f_name}/∂{variable}: it matches autograd and central differences "
+           f"at {len(POINTS)} points.")
+
+
+def check_grad_argnum(f: Callable, gradient: Callable, argnum: int) -> None:
+    """``gradient`` must be grad(f, argnum=argnum): a function giving ∂f/∂(argument argnum)."""
+    f_name = _name(f, "f")
+    variable = "xy"[argnum]
+    if not callable(gradient):
+        fail(f"Expected a function (what grad returns), got a {type(gradient).__name__}.",
+             f"Write grad({f_name}, argnum={argnum}) without calling it: the result is the "
+             "function that computes the derivative.")
+    values, by_x, by_y = _partials(f, f_name)
+    results = _at_points(gradient, "the gradient function")
+    if any(isinstance(r, (tuple, list)) for r in results):
+        fail("The gradient function returns several values, one per argument.",
+             f"argnum=(0, 1) asks for both partial derivatives; ask for one: argnum={argnum}.")
+    answer = np.asarray(results, dtype=float)
+    expected, other = (by_x, by_y) if argnum == 0 else (by_y, by_x)
+    expect_array(answer, expected, f"the gradient function at {len(POINTS)} test points", mistakes=[
+        (other, f"This is the derivative with respect to {'yx'[argnum]}. argnum counts the "
+                f"arguments from 0: in {f_name}(x, y), x is argnum=0 and y is argnum=1."),
+    ])
+    passed(f"That is ∂{f_name}/∂{variable}, the gradient with respect to argument {argnum}.")
+
+
+def check_central_difference(central_difference: Callable) -> None:
+    """central_difference(f, x, h) must be (f(x + h) - f(x - h)) / (2h), also for arrays x."""
+    f, x, h = np.exp, 0.7, 0.1
+    what = "central_difference(np.exp, 0.7, h=0.1)"
+    try:
+        answer = central_difference(f, x, h=h)
+    except TypeError as error:
+        fail(f"central_difference could not be called as {what}: {error}",
+             "It takes the function, the point and the step: central_difference(f, x, h=1e-5).")
+    expected = (f(x + h) - f(x - h)) / (2 * h)
+    expect_array(answer, expected, what, mistakes=[
+        ((f(x + h) - f(x)) / h,
+         "That is the forward difference (f(x + h) - f(x)) / h. The central difference uses "
+         "a point on each side: (f(x + h) - f(x - h)) / (2 * h)."),
+        ((f(x) - f(x - h)) / h,
+         "That is the backward difference. The central difference uses a point on each side: "
+         "(f(x + h) - f(x - h)) / (2 * h)."),
+        ((f(x + h) - f(x - h)) / 2 * h,
+         "Mind the brackets: `/ 2 * h` divides by 2, then multiplies by h. Write / (2 * h)."),
+        ((f(x + h) - f(x - h)) / h,
+         "The two points x - h and x + h are 2h apart: divide by 2 * h."),
+    ])
+    xs = np.array([-1.0, 0.0, 2.0])
+    try:
+        many = central_difference(f, xs, h=h)
+    except Exception as error:
+        fail(f"central_difference(np.exp, array, h=0.1) raised {type(error).__name__}: {error}",
+             "Use only arithmetic on f(x + h) and f(x - h), so that x can be an array.")
+    expect_array(many, (f(xs + h) - f(xs - h)) / (2 * h), "central_difference(np.exp, [-1, 0, 2], h=0.1)")
+    default = central_difference(f, x)
+    expect_true(abs(default - np.exp(x)) < 1e-6,
+                f"With its default step, central_difference(np.exp, 0.7) is {default:.8g}; "
+                f"the exact slope is {np.exp(x):.8g}.",
+                "Give h a small default, such as h=1e-5.")
+    passed("central_difference is (f(x + h) - f(x - h)) / 2h, and works on arrays.")

@@ -1,0 +1,200 @@
+"""The self-checks of notebook 08 pass the right derivatives and name the usual wrong ones."""
+import math
+
+import autograd.numpy as anp
+import numpy as np
+import pytest
+from autograd import grad
+
+from demystify.checks import CheckFailed
+from demystify.checks.autograd_basics import (
+    GRID, check_central_difference, check_derivative, check_function_h, check_grad_argnum,
+    check_partial, central_difference)
+
+
+def failure(check, *args, **kwargs) -> str:
+    with pytest.raises(CheckFailed) as error:
+        check(*args, **kwargs)
+    return str(error.value)
+
+
+# --- the functions of the exercise, written the way an attendee would ----------
+
+def h(x):
+    return anp.log(2 + x) + anp.cos(x) ** 2
+
+
+def dh(x):
+    return 1 / (2 + x) - 2 * anp.cos(x) * anp.sin(x)
+
+
+def gauss(x):
+    return anp.exp(-x ** 2)
+
+
+def f(x, y):
+    return x ** 2 * y + anp.sin(y)
+
+
+# --- one variable -----------------------------------------------------------------
+
+def test_reference_helper_is_a_central_difference():
+    assert central_difference(lambda x: x ** 3, 2.0, h=0.1) == pytest.approx((2.1 ** 3 - 1.9 ** 3) / 0.2)
+    assert np.allclose(central_difference(np.sin, GRID), np.cos(GRID), atol=1e-9)
+
+
+def test_correct_derivatives_pass(capsys):
+    check_derivative(anp.tanh, lambda x: 1 - anp.tanh(x) ** 2)
+    check_derivative(gauss, lambda x: -2 * x * anp.exp(-x ** 2))
+    check_derivative(h, dh)
+    check_derivative(anp.sin, anp.cos)  # any function, not only those of the exercise
+    assert capsys.readouterr().out.count("✓") == 4
+
+
+def test_derivative_written_with_math_one_number_at_a_time_is_accepted(capsys):
+    check_derivative(gauss, lambda x: -2 * x * math.exp(-x ** 2))
+    assert "✓ <lambda>" not in capsys.readouterr().out  # a lambda is named df, not <lambda>
+
+
+def test_tanh_of_tanh_is_named():
+    text = failure(check_derivative, anp.tanh, lambda x: 1 - anp.tanh(anp.tanh(x)))
+    assert "applies tanh twice" in text
+
+
+def test_tanh_sign_slip_is_named():
+    assert "Check the sign" in failure(check_derivative, anp.tanh, lambda x: 1 + anp.tanh(x) ** 2)
+
+
+def test_missing_chain_rule_factor_is_named():
+    text = failure(check_derivative, gauss, lambda x: anp.exp(-x ** 2))
+    assert "chain-rule factor is missing" in text
+
+
+def test_flipped_sign_of_any_derivative_is_named():
+    text = failure(check_derivative, gauss, lambda x: 2 * x * anp.exp(-x ** 2))
+    assert "wrong sign" in text
+
+
+def test_function_h_with_cos_of_cos_is_named():
+    text = failure(check_function_h, lambda x: anp.log(2 + x) + anp.cos(anp.cos(x)))
+    assert "np.cos(x)**2" in text and "cosine of the cosine" in text
+
+
+def test_derivative_check_refuses_the_cos_of_cos_function():
+    text = failure(check_derivative, lambda x: anp.log(2 + x) + anp.cos(anp.cos(x)),
+                   lambda x: 1 / (2 + x) + anp.sin(anp.cos(x)) * anp.sin(x))
+    assert "not the function of the exercise" in text and "cosine of the cosine" in text
+
+
+def test_function_h_passes_and_other_slips_are_named(capsys):
+    check_function_h(h)
+    assert "✓ h(x)" in capsys.readouterr().out
+    assert "np.cos(x**2) squares x" in failure(check_function_h, lambda x: anp.log(2 + x) + anp.cos(x ** 2))
+    assert "np.log, not np.log10" in failure(check_function_h, lambda x: anp.log10(2 + x) + anp.cos(x) ** 2)
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda x: 1 / (2 + x) + anp.sin(anp.cos(x)) * anp.sin(x), "derivative of cos(cos(x))"),
+    (lambda x: 1 / (2 + x) + 2 * anp.cos(x), "chain-rule factor is missing"),
+    (lambda x: 1 / (2 + x) + 2 * anp.cos(x) * anp.sin(x), "Check the sign of the second term"),
+    (lambda x: 1 / x - 2 * anp.cos(x) * anp.sin(x), "not 1 / x"),
+    (lambda x: 1 / (2 + x) - 2 * anp.sin(x), "2 cos(x) of the outside square is missing"),
+], ids=["cos-of-cos", "chain-factor", "sign", "log-inside", "outer-factor"])
+def test_usual_slips_in_the_derivative_of_h_are_named(wrong, words):
+    assert words in failure(check_derivative, h, wrong)
+
+
+def test_returning_the_function_instead_of_its_derivative_is_named():
+    assert "returns h itself" in failure(check_derivative, h, h)
+
+
+def test_forgotten_return_is_named():
+    def dh_no_return(x):
+        1 / (2 + x) - 2 * anp.cos(x) * anp.sin(x)
+    assert "forget to `return`" in failure(check_derivative, h, dh_no_return)
+
+
+def test_function_written_with_plain_math_cannot_be_traced_and_says_why():
+    text = failure(check_derivative, lambda x: math.log(2 + x) + math.cos(x) ** 2, dh)
+    assert "autograd could not differentiate" in text and "autograd.numpy" in text
+
+
+def test_other_wrong_values_are_located():
+    text = failure(check_derivative, anp.sin, lambda x: anp.cos(x) + (x > 2.5))
+    assert "different values: at index" in text
+
+
+# --- two variables ----------------------------------------------------------------
+
+def test_correct_partials_pass(capsys):
+    check_partial(f, lambda x, y: 2 * x * y, argnum=0)
+    check_partial(f, lambda x, y: x ** 2 + anp.cos(y), argnum=1)
+    assert capsys.readouterr().out.count("✓") == 2
+
+
+def test_partial_with_respect_to_the_other_variable_is_named():
+    assert "That is ∂f/∂y" in failure(check_partial, f, lambda x, y: x ** 2 + anp.cos(y), argnum=0)
+    assert "That is ∂f/∂x" in failure(check_partial, f, lambda x, y: 2 * x * y, argnum=1)
+
+
+@pytest.mark.parametrize("argnum, wrong, words", [
+    (0, lambda x, y: 2 * x * y + anp.cos(y), "sin(y) does not change when x changes"),
+    (0, lambda x, y: 2 * x, "a constant factor stays"),
+    (1, lambda x, y: x ** 2, "that term is missing"),
+    (1, lambda x, y: x ** 2 - anp.cos(y), "Check the sign"),
+    (0, lambda x, y: 2 * x * y + x ** 2 + anp.cos(y), "a partial derivative follows one variable"),
+])
+def test_usual_slips_in_partial_derivatives_are_named(argnum, wrong, words):
+    assert words in failure(check_partial, f, wrong, argnum=argnum)
+
+
+def test_partial_that_takes_one_argument_says_how_to_call_it():
+    assert "It takes two numbers" in failure(check_partial, f, lambda x: 2 * x, argnum=0)
+
+
+# --- grad with argnum ---------------------------------------------------------------
+
+def test_grad_with_the_right_argnum_passes(capsys):
+    check_grad_argnum(f, grad(f, argnum=1), argnum=1)
+    check_grad_argnum(f, grad(f), argnum=0)
+    assert capsys.readouterr().out.count("✓") == 2
+
+
+def test_default_argnum_is_named_when_y_was_wanted():
+    text = failure(check_grad_argnum, f, grad(f), argnum=1)
+    assert "argnum counts the arguments from 0" in text and "y is argnum=1" in text
+
+
+def test_argnum_tuple_is_named():
+    assert "argnum=(0, 1) asks for both" in failure(check_grad_argnum, f, grad(f, argnum=(0, 1)), argnum=1)
+
+
+def test_calling_the_gradient_instead_of_passing_it_is_named():
+    text = failure(check_grad_argnum, f, grad(f, argnum=1)(1.0, 2.0), argnum=1)
+    assert "without calling it" in text
+
+
+# --- central differences -------------------------------------------------------------
+
+def test_central_difference_passes(capsys):
+    def mine(f, x, h=1e-5):
+        return (f(x + h) - f(x - h)) / (2 * h)
+    check_central_difference(mine)
+    assert "✓" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, "forward difference"),
+    (lambda f, x, h=1e-5: (f(x) - f(x - h)) / h, "backward difference"),
+    (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / 2 * h, "Mind the brackets"),
+    (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, "2h apart"),
+    (lambda f, x, h=1e-5: (f(x - h) - f(x + h)) / (2 * h), "wrong sign"),
+    (lambda f, x, h=0.1: (f(x + h) - f(x - h)) / (2 * h), "small default"),
+], ids=["forward", "backward", "brackets", "factor-2", "sign", "big-default"])
+def test_usual_slips_in_central_differences_are_named(wrong, words):
+    assert words in failure(check_central_difference, wrong)
+
+
+def test_central_difference_without_a_step_argument_says_what_it_takes():
+    assert "It takes the function, the point and the step" in failure(
+        check_central_difference, lambda f, x: (f(x + 1e-5) - f(x - 1e-5)) / 2e-5)

@@ -1,0 +1,231 @@
+"""The self-checks of notebook 10 pass a correct loss, gradient, step and loop, and name the slips."""
+import autograd.numpy as anp
+import numpy as np
+import pytest
+from autograd import grad
+
+from demystify.checks import CheckFailed
+from demystify.checks.training import (
+    FD_ENTRIES, check_gradient, check_loss, check_step, check_train, fixed_batch, fixed_parameters)
+from demystify.progress import progress
+
+
+def failure(check, *args) -> str:
+    with pytest.raises(CheckFailed) as error:
+        check(*args)
+    return str(error.value)
+
+
+# --- the attendee's side, written independently of the reference ---------------
+
+def forward(params, X):
+    W1, b1, W2, b2, W3, b3 = params
+    H = X
+    for W, b in ((W1, b1), (W2, b2), (W3, b3)):
+        H = anp.tanh(anp.dot(H, W) + b)
+    return H
+
+
+def loss(params, X, Y):
+    return anp.mean((forward(params, X) - Y) ** 2)
+
+
+loss_grad = grad(loss)
+
+
+def step(params, grads, lr):
+    return [p - lr * g for p, g in zip(params, grads)]
+
+
+def train(params, X, Y, lr=0.5, steps=500):
+    losses = []
+    for _ in progress(range(steps), "training"):
+        losses.append(loss(params, X, Y))
+        params = step(params, loss_grad(params, X, Y), lr)
+    return params, losses
+
+
+def error(params, X, Y):
+    return forward(params, X) - Y
+
+
+# --- the loss ---------------------------------------------------------------------
+
+def test_the_reference_batch_and_parameters_have_the_course_shapes():
+    params, (X, Y) = fixed_parameters(), fixed_batch()
+    assert [p.shape for p in params] == [(8, 25), (25,), (25, 10), (10,), (10, 2), (2,)]
+    assert X.shape == (12, 8) and Y.shape == (12, 2) and set(Y.sum(axis=1)) == {1.0}
+    assert all(np.abs(b).min() > 0 for b in params[1::2])  # a forgotten bias changes the loss
+
+
+def test_correct_loss_passes(capsys):
+    check_loss(loss)
+    assert capsys.readouterr().out.startswith("✓ loss gives")
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda p, X, Y: anp.mean(error(p, X, Y)) ** 2, "mean(err)**2"),
+    (lambda p, X, Y: anp.sum(error(p, X, Y) ** 2), "sum of the squared errors"),
+    (lambda p, X, Y: anp.mean(anp.sum(error(p, X, Y) ** 2, axis=1)), "sums over the two outputs"),
+    (lambda p, X, Y: anp.sqrt(anp.mean(error(p, X, Y) ** 2)), "leave out the square root"),
+    (lambda p, X, Y: anp.mean(anp.abs(error(p, X, Y))), "mean absolute error"),
+    (lambda p, X, Y: anp.mean((anp.tanh(anp.tanh(X @ p[0] + p[1]) @ p[2] + p[3]) @ p[4] + p[5] - Y) ** 2),
+     "output layer needs its tanh"),
+    (lambda p, X, Y: anp.mean((anp.tanh(anp.tanh((X @ p[0] + p[1]) @ p[2] + p[3]) @ p[4] + p[5]) - Y) ** 2),
+     "first hidden layer's tanh is missing"),
+    (lambda p, X, Y: anp.mean((anp.tanh(anp.tanh(anp.tanh(X @ p[0]) @ p[2]) @ p[4]) - Y) ** 2),
+     "biases are missing"),
+], ids=["mean-then-square", "sum", "sum-over-outputs", "rmse", "mae", "no-output-tanh",
+        "no-hidden-tanh", "no-bias"])
+def test_usual_slips_in_the_loss_are_named(wrong, words):
+    assert words in failure(check_loss, wrong)
+
+
+def test_loss_averaged_over_one_axis_only_says_the_loss_is_one_number():
+    text = failure(check_loss, lambda p, X, Y: anp.mean(error(p, X, Y) ** 2, axis=0))
+    assert "has shape (2,); expected ()" in text and "one number" in text
+
+
+def test_loss_converted_to_a_python_float_has_the_right_value_but_cannot_be_differentiated():
+    text = failure(check_loss, lambda p, X, Y: float(anp.mean(error(p, X, Y) ** 2)))
+    assert "autograd cannot differentiate it" in text and "no float()" in text
+
+
+def test_loss_with_the_arguments_in_another_order_says_what_it_takes():
+    assert "It takes params, X, Y" in failure(check_loss, lambda X, Y: 0.0)
+
+
+def test_forgotten_return_is_named():
+    def no_return(params, X, Y):
+        anp.mean(error(params, X, Y) ** 2)
+    assert "forget to `return`" in failure(check_loss, no_return)
+
+
+# --- the gradient -----------------------------------------------------------------
+
+def test_correct_gradient_passes(capsys):
+    check_gradient(loss_grad)
+    out = capsys.readouterr().out
+    assert out.startswith("✓ loss_grad returns one array per parameter") and "W1 (8, 25)" in out
+
+
+def test_gradient_with_respect_to_X_is_named():
+    assert "gradient with respect to X" in failure(check_gradient, grad(loss, 1))
+
+
+def test_gradient_with_respect_to_every_argument_is_named():
+    assert "returned 3 things" in failure(check_gradient, grad(loss, (0, 1, 2)))
+
+
+def test_gradient_of_a_wrong_loss_is_caught_by_value():
+    wrong = grad(lambda p, X, Y: anp.sum(error(p, X, Y) ** 2))
+    assert "the gradient for W1 is off by a factor of 24" in failure(check_gradient, wrong)
+
+
+def test_gradient_with_the_error_the_wrong_way_round_is_named():
+    wrong = grad(lambda p, X, Y: -anp.mean((Y - forward(p, X)) ** 2))
+    assert "points the wrong way" in failure(check_gradient, wrong)
+
+
+def test_gradient_missing_a_parameter_is_counted():
+    text = failure(check_gradient, lambda p, X, Y: loss_grad(p, X, Y)[:5])
+    assert "returned 5 arrays; expected 6" in text
+
+
+def test_gradient_with_a_wrong_shape_names_the_parameter():
+    def flat_bias(p, X, Y):
+        g = loss_grad(p, X, Y)
+        g[3] = g[3][None, :]
+        return g
+    assert "gradient for b2 has shape (1, 10); expected (10,)" in failure(check_gradient, flat_bias)
+
+
+def test_calling_grad_instead_of_passing_the_function_is_named():
+    params, (X, Y) = fixed_parameters(), fixed_batch()
+    assert "not a function" in failure(check_gradient, loss_grad(params, X, Y))
+
+
+def test_finite_difference_spot_check_catches_an_error_confined_to_one_entry(monkeypatch):
+    """The value comparison would catch it first; with it disabled, the FD check still does."""
+    import demystify.checks.training as training
+    index, entry = FD_ENTRIES[2]
+
+    def nudged(p, X, Y):
+        g = loss_grad(p, X, Y)
+        g[index] = g[index].copy()
+        g[index][entry] += 1e-3
+        return g
+    monkeypatch.setattr(training, "expect_array", lambda *args, **kwargs: None)
+    assert "central differences give" in failure(check_gradient, nudged)
+
+
+# --- the step ---------------------------------------------------------------------
+
+def test_correct_step_passes_and_an_in_place_step_too(capsys):
+    def in_place(params, grads, lr):
+        for p, g in zip(params, grads):
+            p -= lr * g
+        return params
+    check_step(step)
+    check_step(in_place)
+    assert capsys.readouterr().out.count("✓ step moves every parameter against its gradient") == 2
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda ps, gs, lr: [p + lr * g for p, g in zip(ps, gs)], "up the gradient"),
+    (lambda ps, gs, lr: [p - g for p, g in zip(ps, gs)], "learning rate is missing"),
+    (lambda ps, gs, lr: [-lr * g for g in gs], "only the change"),
+    (lambda ps, gs, lr: ps, "did not change"),
+], ids=["plus-lr", "no-lr", "only-change", "unchanged"])
+def test_usual_slips_in_the_step_are_named(wrong, words):
+    assert words in failure(check_step, wrong)
+
+
+def test_step_that_updates_one_array_only_says_what_to_return():
+    text = failure(check_step, lambda ps, gs, lr: ps[0] - lr * gs[0])
+    assert "expected a list of 6 arrays" in text
+
+
+# --- the loop ---------------------------------------------------------------------
+
+def test_correct_training_loop_passes_and_its_progress_bar_is_hidden(capsys):
+    check_train(train)
+    out = capsys.readouterr()
+    assert out.out.startswith("✓ train follows gradient descent") and "training" not in out.out + out.err
+
+
+def test_loop_that_never_assigns_the_new_parameters_is_named():
+    def stuck(params, X, Y, lr=0.5, steps=500):
+        losses = []
+        for _ in range(steps):
+            losses.append(loss(params, X, Y))
+            step(params, loss_grad(params, X, Y), lr)
+        return params, losses
+    assert "Assign the result of step back" in failure(check_train, stuck)
+
+
+def test_loop_that_records_the_loss_after_the_update_is_named():
+    def late(params, X, Y, lr=0.5, steps=500):
+        losses = []
+        for _ in range(steps):
+            params = step(params, loss_grad(params, X, Y), lr)
+            losses.append(loss(params, X, Y))
+        return params, losses
+    assert "losses after each update" in failure(check_train, late)
+
+
+def test_loop_with_a_hard_coded_number_of_steps_is_named():
+    def fixed(params, X, Y, lr=0.5, steps=500):
+        return train(params, X, Y, lr, 7)
+    assert "recorded 7 losses; expected 4" in failure(check_train, fixed)
+
+
+def test_loop_with_a_hard_coded_learning_rate_is_caught():
+    def fixed_lr(params, X, Y, lr=0.5, steps=500):
+        return train(params, X, Y, 0.5, steps)
+    assert "the 4 losses recorded by train" in failure(check_train, fixed_lr)
+
+
+def test_loop_that_returns_only_the_losses_says_what_to_return():
+    assert "End with `return params, losses`" in failure(
+        check_train, lambda params, X, Y, lr, steps: train(params, X, Y, lr, steps)[1])
