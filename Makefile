@@ -53,5 +53,8 @@ notebooks: data ## re-run every lesson and solution notebook in place, then rege
 	$(PY) -m demystify.notebooks --all
 	$(PY) -m demystify.exercises
 
+slides: $(STAMP) ## build offline reveal.js decks of every lesson and solution in slides/ (npm once)
+	$(PY) -m demystify.slides
+
 clean: ## remove the environment, the cached data and built slides
-	rm -rf $(VENV) data/HTRU_2.csv slides/*.html slides/assets node_modules
+	rm -rf $(VENV) data/HTRU_2.csv slides/*.html slides/assets slides/node_modules

@@ -1,0 +1,337 @@
+"""Offline slide decks of the course notebooks, and the instructor's timetable.
+
+    python -m demystify.slides                     # every deck (`make slides`)
+    python -m demystify.slides notebooks/05-pytorch-baseline.ipynb
+    python -m demystify.slides --schedule          # run every notebook, print the timetable
+    python -m demystify.slides --schedule --write  # ... and refresh it in slides/README.md
+
+Every lesson notebook becomes ``slides/NN-topic.slides.html`` and every solution notebook
+``slides/NN-topic-exercises.solution.slides.html`` (exercise notebooks have no deck: their
+solution is the deck), with ``slides/index.html`` listing them.  A deck is nbconvert's reveal.js
+export with the speaker notes (cells of slide type ``notes``) in it, and it needs no network:
+
+- reveal.js 4, MathJax 2 (the reveal template calls the MathJax 2 API), require.js and jQuery
+  are npm packages pinned in ``slides/package-lock.json``.  ``npm ci`` fetches them once into
+  ``slides/node_modules/``; the files a deck loads are copied to ``slides/assets/``.
+- nbconvert's exporter options point the decks at those files instead of its CDNs, and the
+  template ``slides/templates/offline`` removes the two loads no option can redirect (mermaid,
+  widgets).  The theme is reveal's ``white``: nbconvert's default, ``simple``, imports Google
+  Fonts.
+
+The built decks and the assets are not committed (.gitignore); ``slides/`` can be copied as a
+folder to a USB stick and opened from ``file://`` with no wifi.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import nbformat
+
+from demystify.notebooks import lessons_and_solutions
+
+ROOT = Path(__file__).resolve().parents[2]
+SLIDES = ROOT / "slides"  # package.json, package-lock.json, templates/, README.md
+
+# What a deck loads, relative to the deck's folder (everything lives under assets/).
+REVEAL_URL = "assets/reveal.js"
+MATHJAX_URL = "assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+REQUIRE_URL = "assets/require.js"
+JQUERY_URL = "assets/jquery.min.js"
+
+# node_modules/<source> is copied to assets/<destination>.
+ASSETS = {
+    "reveal.js/dist": "reveal.js/dist",
+    "reveal.js/plugin/notes": "reveal.js/plugin/notes",
+    "reveal.js/LICENSE": "reveal.js/LICENSE",
+    "mathjax": "mathjax",
+    "requirejs/require.js": "require.js",
+    "jquery/dist/jquery.min.js": "jquery.min.js",
+    "jquery/LICENSE.txt": "jquery.LICENSE.txt",
+}
+# MathJax 2's package is 73 MB; decks need neither its unminified copy nor the fonts of
+# renderers other than the TeX fonts.
+MATHJAX_SKIP = ("unpacked", "test", "Asana-Math", "Gyre-Pagella", "Gyre-Termes", "Latin-Modern",
+                "Neo-Euler", "STIX-Web", "*.map")
+
+
+class SlidesError(RuntimeError):
+    """A deck could not be built: the message says what to do."""
+
+
+# --- which notebooks become which decks ---------------------------------------
+
+def deck_name(notebook: Path) -> str:
+    """``05-pytorch-baseline.slides.html``; a solution gets ``.solution`` before ``.slides``."""
+    suffix = ".solution.slides.html" if notebook.parent.name == "solutions" else ".slides.html"
+    return notebook.stem + suffix
+
+
+def slide_notebooks(root: Path = ROOT) -> list[Path]:
+    """Every lesson (notebooks/ minus exercises) and every solution, in course order."""
+    return sorted(lessons_and_solutions(root), key=lambda path: path.name)
+
+
+# --- the JavaScript the decks load, from npm ------------------------------------
+
+def locked_packages(slides: Path = SLIDES) -> dict[str, str]:
+    """{package name: version} as pinned in slides/package-lock.json."""
+    lock = json.loads((slides / "package-lock.json").read_text())
+    return {key.removeprefix("node_modules/"): info["version"]
+            for key, info in lock["packages"].items() if key.startswith("node_modules/")}
+
+
+def installed_packages(slides: Path = SLIDES) -> dict[str, str]:
+    """{package name: version} of what is in slides/node_modules (empty if nothing)."""
+    found = {}
+    for name in locked_packages(slides):
+        manifest = slides / "node_modules" / name / "package.json"
+        if manifest.exists():
+            found[name] = json.loads(manifest.read_text())["version"]
+    return found
+
+
+def fetch_packages(slides: Path = SLIDES) -> None:
+    """Run ``npm ci`` in ``slides`` unless node_modules already holds the locked versions."""
+    if installed_packages(slides) == locked_packages(slides):
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SlidesError(
+            "Building the slide decks needs npm (Node.js) once, to fetch reveal.js and MathJax "
+            "from the npm registry: install Node.js (https://nodejs.org, `apt-get install npm`, "
+            "`brew install node`), then run `make slides` again.")
+    done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=slides,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SlidesError(
+            f"`npm ci` in {slides} failed, so reveal.js and MathJax could not be fetched "
+            "(no network?). Run `make slides` once while online; the decks it builds then work "
+            f"offline.\n{done.stderr.strip()[-2000:]}")
+
+
+def copy_assets(out: Path, slides: Path = SLIDES) -> Path:
+    """Copy what the decks load from slides/node_modules to ``out/assets`` (skipped if current)."""
+    assets = out / "assets"
+    versions = "".join(f"{name} {version}\n" for name, version in sorted(locked_packages(slides).items()))
+    stamp = assets / "VERSIONS.txt"
+    if stamp.exists() and stamp.read_text() == versions:
+        return assets
+    if assets.exists():
+        shutil.rmtree(assets)
+    for source, destination in ASSETS.items():
+        source, destination = slides / "node_modules" / source, assets / destination
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            skip = shutil.ignore_patterns(*MATHJAX_SKIP) if source.name == "mathjax" else None
+            shutil.copytree(source, destination, ignore=skip)
+        else:
+            shutil.copy2(source, destination)
+    stamp.write_text(versions)  # written last: a half-copied folder is never taken as current
+    return assets
+
+
+# --- notebook -> deck -------------------------------------------------------------
+
+def exporter():
+    """nbconvert's SlidesExporter, configured to load every script from ``assets/``."""
+    from nbconvert import SlidesExporter  # slow to import; only needed when building
+    from traitlets.config import Config
+
+    config = Config()
+    options = config.SlidesExporter
+    options.extra_template_basedirs = [str(SLIDES / "templates")]
+    options.template_name = "offline"  # slides/templates/offline: reveal minus mermaid, widgets
+    options.reveal_url_prefix = REVEAL_URL
+    options.mathjax_url = MATHJAX_URL
+    options.require_js_url = REQUIRE_URL
+    options.jquery_url = JQUERY_URL
+    options.reveal_theme = "white"  # local fonts; the default theme imports Google Fonts
+    options.reveal_number = "c/t"  # "12/40" in the corner: where we are in the deck
+    options.embed_images = True  # markdown images travel inside the deck
+    options.exclude_input_prompt = True  # "In [3]:" only takes room on a slide
+    options.exclude_output_prompt = True
+    return SlidesExporter(config=config)
+
+
+def build_deck(notebook: Path, out: Path, slides_exporter=None) -> Path:
+    """Write the deck of ``notebook`` into ``out`` (which must hold ``assets/``); return its path."""
+    slides_exporter = slides_exporter or exporter()
+    body, _ = slides_exporter.from_filename(str(notebook))
+    deck = out / deck_name(notebook)
+    deck.write_text(body, encoding="utf-8")
+    return deck
+
+
+def title(notebook: Path) -> str:
+    """The ``# NN · Title`` line of the notebook's opening cell, without the ``#``."""
+    first = nbformat.read(notebook, as_version=4).cells[0].source
+    return first.splitlines()[0].lstrip("# ").strip() if first else notebook.stem
+
+
+def write_index(out: Path, notebooks: list[Path]) -> Path:
+    """``out/index.html``: one link per deck, in course order."""
+    items = "\n".join(
+        f'  <li><a href="{deck_name(nb)}">{html.escape(title(nb))}</a>'
+        f'{" (solution)" if nb.parent.name == "solutions" else ""}</li>' for nb in notebooks)
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Demystifying Neural Networks: slides</title>
+<style>body {{ font-family: sans-serif; max-width: 40em; margin: 2em auto; line-height: 1.6 }}</style>
+</head><body>
+<h1>Demystifying Neural Networks: slides</h1>
+<p>Press <kbd>S</kbd> in a deck for the speaker view (notes, timer, next slide),
+<kbd>Esc</kbd> for the overview, <kbd>F</kbd> for full screen.</p>
+<ol start="0">
+{items}
+</ol>
+</body></html>
+"""
+    index = out / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
+
+
+def build(notebooks: list[Path] | None = None, out: Path = SLIDES, log=print) -> list[Path]:
+    """Fetch and copy the assets, then build a deck of each notebook (all by default) into ``out``."""
+    notebooks = slide_notebooks() if notebooks is None else [Path(nb).resolve() for nb in notebooks]
+    fetch_packages()
+    out.mkdir(parents=True, exist_ok=True)
+    copy_assets(out)
+    slides_exporter = exporter()
+    decks = []
+    for notebook in notebooks:
+        decks.append(build_deck(notebook, out, slides_exporter))
+        log(f"  {decks[-1]}")
+    write_index(out, slide_notebooks() if out == SLIDES else notebooks)
+    return decks
+
+
+# --- the timetable of the instructor's guide ----------------------------------------
+
+START = "09:30"
+BREAKS = {"05": ("coffee break", 15), "10": ("lunch", 60), "13": ("coffee break", 15)}
+MINUTES = re.compile(r"\*\*Teaching:\*\*\s*(\d+)\s*min\s*·\s*\*\*Exercises:\*\*\s*(\d+)\s*min")
+SCHEDULE_BEGIN = "<!-- schedule: generated by `python -m demystify.slides --schedule --write` -->"
+SCHEDULE_END = "<!-- end of schedule -->"
+
+
+@dataclass
+class Session:
+    number: str
+    name: str
+    title: str
+    teaching: int
+    exercises: int
+    seconds: float | None  # measured run time of the lesson, or of the exercise's solution
+
+
+def planned_minutes(notebook: Path) -> tuple[int, int]:
+    """(teaching, exercise) minutes from the notebook's opening cell."""
+    match = MINUTES.search(nbformat.read(notebook, as_version=4).cells[0].source)
+    if not match:
+        raise SlidesError(f"{notebook.name}: the opening cell lacks "
+                          "'**Teaching:** N min · **Exercises:** N min'")
+    return int(match.group(1)), int(match.group(2))
+
+
+def measure(notebooks: list[Path]) -> dict[str, float]:
+    """Run the notebooks under pytest (nbval, as `make test` does); {"notebooks/x.ipynb": seconds}."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *[str(nb.relative_to(ROOT)) for nb in notebooks]],
+        cwd=ROOT, capture_output=True, text=True)
+    summary = done.stdout.split("notebook run times, slowest first", 1)[-1]
+    seconds = {name: float(s) for s, name in re.findall(r"^\s*([\d.]+) s  (\S+\.ipynb)", summary, re.M)}
+    if done.returncode != 0 or not seconds:
+        raise SlidesError(f"the notebooks did not all pass under pytest:\n{done.stdout[-3000:]}")
+    return seconds
+
+
+def sessions(measured: dict[str, float] | None = None, root: Path = ROOT) -> list[Session]:
+    """One Session per notebook of the course map, in order, with its measured run time."""
+    measured = measured or {}
+    solutions = {path.name for path in (root / "solutions").glob("*.ipynb")}
+    rows = []
+    for notebook in sorted((root / "notebooks").glob("*.ipynb")):
+        source = root / "solutions" / notebook.name if notebook.name in solutions else notebook
+        teaching, exercises = planned_minutes(source)
+        rows.append(Session(notebook.name[:2], notebook.stem, title(source).split("·", 1)[-1].strip(),
+                            teaching, exercises, measured.get(str(source.relative_to(root)))))
+    return rows
+
+
+def timetable(rows: list[Session], start: str = START) -> str:
+    """The day as a markdown table: clock time, notebook, minutes, measured run time, breaks."""
+    clock = datetime.strptime(start, "%H:%M")
+    lines = ["| starts | # | notebook | teach | exercise | run time |",
+             "|---|---|---|---|---|---|"]
+    totals = {}
+    for row in rows:
+        part = "Part 1" if row.number <= "10" else "Part 2"
+        totals.setdefault(part, [clock, 0, 0])
+        run = "–" if row.seconds is None else f"{row.seconds:.1f} s"
+        exercise = f"{row.exercises} min" if row.exercises else "–"
+        lines.append(f"| {clock:%H:%M} | {row.number} | {row.name} | {row.teaching} min | "
+                     f"{exercise} | {run} |")
+        clock += timedelta(minutes=row.teaching + row.exercises)
+        totals[part][1:] = [totals[part][1] + row.teaching, totals[part][2] + row.exercises]
+        if row.number in BREAKS:
+            what, minutes = BREAKS[row.number]
+            lines.append(f"| {clock:%H:%M} | | *{what}* | {minutes} min | | |")
+            clock += timedelta(minutes=minutes)
+        totals[part].append(clock)
+    summary = []
+    for part, (begin, teaching, exercises, *ends) in totals.items():
+        end = ends[-1] - timedelta(minutes=60 if part == "Part 1" else 0)  # lunch is not Part 1
+        summary.append(f"- **{part}**: {begin:%H:%M}–{end:%H:%M}, {teaching} min teaching, "
+                       f"{exercises} min exercises")
+    timed = [row.seconds for row in rows if row.seconds is not None]
+    if timed:
+        summary.append(f"- Running every notebook top to bottom takes {sum(timed):.0f} s "
+                       f"(slowest {max(timed):.1f} s).")
+    return "\n".join(lines + [""] + summary)
+
+
+def refresh_readme(table: str, readme: Path = SLIDES / "README.md") -> None:
+    """Replace the text between the schedule markers of ``readme`` with ``table``."""
+    text = readme.read_text()
+    if SCHEDULE_BEGIN not in text or SCHEDULE_END not in text:
+        raise SlidesError(f"{readme} lacks the markers {SCHEDULE_BEGIN} ... {SCHEDULE_END}")
+    head, rest = text.split(SCHEDULE_BEGIN, 1)
+    _, tail = rest.split(SCHEDULE_END, 1)
+    readme.write_text(f"{head}{SCHEDULE_BEGIN}\n{table}\n{SCHEDULE_END}{tail}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m demystify.slides", description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every lesson and solution")
+    parser.add_argument("--out", type=Path, default=SLIDES, help="folder for the decks (default slides/)")
+    parser.add_argument("--schedule", action="store_true",
+                        help="run every lesson and solution under pytest and print the timetable")
+    parser.add_argument("--write", action="store_true", help="with --schedule: refresh slides/README.md")
+    args = parser.parse_args(argv)
+    try:
+        if args.schedule:
+            print("running every lesson and solution notebook under pytest ...", file=sys.stderr)
+            table = timetable(sessions(measure(slide_notebooks())))
+            print(table)
+            if args.write:
+                refresh_readme(table)
+            return 0
+        decks = build(args.notebooks or None, args.out.resolve())
+    except SlidesError as error:
+        print(f"make slides: {error}", file=sys.stderr)
+        return 1
+    print(f"{len(decks)} decks in {args.out}; open {args.out / 'index.html'} (works offline)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
