@@ -45,11 +45,13 @@ def build_network(sizes=SIZES) -> nn.Sequential:
     """
     layers = []
     for n_in, n_out in zip(sizes, sizes[1:]):
-        linear = nn.Linear(n_in, n_out, dtype=torch.float64)
-        nn.init.xavier_normal_(linear.weight)
-        nn.init.zeros_(linear.bias)
-        layers += [linear, nn.Tanh()]
-    return nn.Sequential(*layers)
+        layers += [nn.Linear(n_in, n_out, dtype=torch.float64), nn.Tanh()]
+    model = nn.Sequential(*layers)
+    for layer in model:          # then the course's initialisation, layer by layer
+        if isinstance(layer, nn.Linear):
+            nn.init.xavier_normal_(layer.weight)
+            nn.init.zeros_(layer.bias)
+    return model
 
 
 def train(model: nn.Module, X: np.ndarray, y: np.ndarray, steps: int = STEPS,
