@@ -1,0 +1,171 @@
+"""The self-checks of notebook 06 pass the solutions and name each typical mistake."""
+import numpy as np
+import pytest
+
+from demystify.checks import CheckFailed
+from demystify.checks.weights import (check_forward, check_init_params, check_predict,
+                                      fixed_parameters, reference_forward)
+
+
+def failure(check, answer) -> str:
+    with pytest.raises(CheckFailed) as error:
+        check(answer)
+    return str(error.value)
+
+
+# --- initialisation --------------------------------------------------------------------------
+
+def init_params(sizes, rng, std=lambda n_in, n_out: np.sqrt(2 / (n_in + n_out)),
+                transposed=False, bias=lambda n_out, rng: np.zeros(n_out)):
+    """The solution, with knobs to make each mistake."""
+    params = []
+    for n_in, n_out in zip(sizes, sizes[1:]):
+        if transposed:
+            W = rng.normal(0.0, std(n_in, n_out), size=(n_out, n_in)).T
+        else:
+            W = rng.normal(0.0, std(n_in, n_out), size=(n_in, n_out))
+        params += [W, bias(n_out, rng)]
+    return params
+
+
+def test_init_solution_passes(capsys):
+    check_init_params(init_params)
+    assert capsys.readouterr().out.startswith("✓ init_params: right shapes")
+
+
+def test_init_matches_the_recipe_written_in_the_brief_and_notebook_10():
+    """Xavier normal, zero biases, default_rng(2019), drawn W1, W2, W3: the shared recipe."""
+    rng = np.random.default_rng(2019)
+    W1 = rng.normal(0, np.sqrt(2 / 33), (8, 25))
+    W2 = rng.normal(0, np.sqrt(2 / 35), (25, 10))
+    W3 = rng.normal(0, np.sqrt(2 / 12), (10, 2))
+    check_init_params(lambda sizes, rng: [W1, np.zeros(25), W2, np.zeros(10), W3, np.zeros(2)]
+                      if sizes == (8, 25, 10, 2) else init_params(sizes, rng))
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda s, rng: init_params(s, rng, std=lambda i, o: 1 / np.sqrt(i + o)),
+     "Did you use 1 / sqrt(n_in + n_out)?"),
+    (lambda s, rng: init_params(s, rng, std=lambda i, o: 2 / (i + o)), "is the variance"),
+    (lambda s, rng: init_params(s, rng, std=lambda i, o: np.sqrt(2 / i)), "He initialisation"),
+    (lambda s, rng: init_params(s, rng, std=lambda i, o: 1.0), "forget to scale"),
+    (lambda s, rng: init_params(s, rng, transposed=True), "drawing (n_out, n_in) and transposing"),
+    (lambda s, rng: init_params(s, rng, bias=lambda o, rng: rng.normal(size=o)), "b1 is not zero"),
+    (lambda s, rng: [p.T for p in init_params(s, rng)], "W1 has shape (25, 8); expected (8, 25)"),
+    (lambda s, rng: [p if p.ndim == 2 else p[:, None] for p in init_params(s, rng)],
+     "b1 has shape (25, 1); expected (25,)"),
+    (lambda s, rng: init_params(s, rng)[::2], "returned 3 parameters; expected 6"),
+    (lambda s, rng: dict(zip("abcdef", init_params(s, rng))), "returned a dict"),
+    (lambda s, rng: None, "forget to `return`"),
+], ids=["1/sqrt", "variance", "He", "unscaled", "transposed draw", "random biases",
+        "transposed shapes", "column biases", "no biases", "dict", "no return"])
+def test_init_mistakes_are_named(wrong, message):
+    assert message in failure(check_init_params, wrong)
+
+
+def test_init_with_np_random_is_told_to_use_the_rng_it_is_given():
+    def global_random(sizes, rng):
+        return init_params(sizes, np.random.default_rng(0))
+    text = failure(check_init_params, global_random)
+    assert "right shape and scale, but not the numbers" in text and "rng.normal" in text
+
+
+def test_init_with_a_uniform_distribution_of_the_wrong_spread_reports_the_spread():
+    def uniform(sizes, rng):
+        params = []
+        for n_in, n_out in zip(sizes, sizes[1:]):
+            params += [rng.uniform(-1, 1, (n_in, n_out)), np.zeros(n_out)]
+        return params
+    text = failure(check_init_params, uniform)
+    assert "W1 has a standard deviation of 0.5" in text and "sqrt(2 / (8 + 25)) = 0.246" in text
+
+
+def test_init_hard_coded_for_one_network_fails_on_another():
+    def hard_coded(sizes, rng):
+        return init_params((8, 25, 10, 2), rng)
+    assert "returned 6 parameters; expected 4" in failure(check_init_params, hard_coded)
+
+
+# --- forward pass ----------------------------------------------------------------------------
+
+def forward(params, X):
+    H = X
+    for k in range(0, len(params), 2):
+        H = np.tanh(H @ params[k] + params[k + 1])
+    return H
+
+
+def test_forward_solution_passes(capsys):
+    check_forward(forward)
+    assert capsys.readouterr().out.startswith("✓ forward matches")
+
+
+def test_forward_unpacking_the_six_parameters_passes():
+    def unpacked(params, X):
+        W1, b1, W2, b2, W3, b3 = params
+        H1 = np.tanh(X @ W1 + b1)
+        H2 = np.tanh(H1 @ W2 + b2)
+        return np.tanh(H2 @ W3 + b3)
+    check_forward(unpacked)
+
+
+def bias_outside_tanh(params, X):
+    H = X
+    for k in range(0, len(params), 2):
+        H = np.tanh(H @ params[k]) + params[k + 1]
+    return H
+
+
+def no_tanh_at_the_end(params, X):
+    H = forward(params[:4], X)
+    return H @ params[4] + params[5]
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (no_tanh_at_the_end, "tanh after every layer, the last one too"),
+    (lambda p, X: forward([q if q.ndim == 2 else 0 * q for q in p], X), "forget the biases"),
+    (bias_outside_tanh,
+     "inside the activation"),
+    (lambda p, X: forward(p[:2], X), "output of layer 1, H1"),
+    (lambda p, X: forward(p[:4], X), "output of layer 2, H2"),
+    (lambda p, X: forward([p[k].T if k % 2 == 0 else p[k] for k in range(6)], X),
+     "Did you write W @ X"),
+    (lambda p, X: None, "forget to `return`"),
+], ids=["no tanh at the end", "no biases", "bias outside tanh", "one layer", "two layers",
+        "transposed weights", "no return"])
+def test_forward_mistakes_are_named(wrong, message):
+    assert message in failure(check_forward, wrong)
+
+
+@pytest.mark.parametrize("activation, message", [
+    (lambda z: 1 / (1 + np.exp(-z)), "sigmoid"), (lambda z: np.maximum(z, 0), "ReLU")])
+def test_forward_with_another_activation_is_named(activation, message):
+    def other(params, X):
+        H = X
+        for k in range(0, len(params), 2):
+            H = activation(H @ params[k] + params[k + 1])
+        return H
+    assert message in failure(check_forward, other)
+
+
+# --- prediction ------------------------------------------------------------------------------
+
+def test_check_data_has_both_classes():
+    X = np.random.default_rng(12).normal(size=(12, 8))
+    labels = reference_forward(fixed_parameters(), X).argmax(axis=1)
+    assert 0 < labels.sum() < len(labels)
+
+
+def test_predict_solution_passes(capsys):
+    check_predict(lambda params, X: forward(params, X).argmax(axis=1))
+    assert capsys.readouterr().out.startswith("✓ predict gives")
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda p, X: forward(p, X).argmax(axis=0), "Use axis=1"),
+    (lambda p, X: forward(p, X), "Return one label per sample"),
+    (lambda p, X: forward(p, X).argmax(axis=1, keepdims=True), "flat vector"),
+    (lambda p, X: forward(p, X).argmin(axis=1), "flipped"),
+], ids=["axis 0", "outputs", "column", "argmin"])
+def test_predict_mistakes_are_named(wrong, message):
+    assert message in failure(check_predict, wrong)
