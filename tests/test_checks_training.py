@@ -6,7 +6,8 @@ from autograd import grad
 
 from demystify.checks import CheckFailed
 from demystify.checks.training import (
-    FD_ENTRIES, check_gradient, check_loss, check_step, check_train, fixed_batch, fixed_parameters)
+    FD_ENTRIES, check_gradient, check_held_out_accuracy, check_loss, check_step, check_train,
+    fixed_batch, fixed_parameters)
 from demystify.progress import progress
 
 
@@ -229,3 +230,24 @@ def test_loop_with_a_hard_coded_learning_rate_is_caught():
 def test_loop_that_returns_only_the_losses_says_what_to_return():
     assert "End with `return params, losses`" in failure(
         check_train, lambda params, X, Y, lr, steps: train(params, X, Y, lr, steps)[1])
+
+
+# --- the result ---------------------------------------------------------------------
+
+def test_good_held_out_accuracy_passes_as_a_number_or_a_scores_dictionary(capsys):
+    check_held_out_accuracy(0.952)
+    check_held_out_accuracy({"accuracy": 0.95, "precision": 0.97, "recall": 0.93})
+    assert capsys.readouterr().out.count("✓ Held-out accuracy") == 2
+
+
+def test_untrained_accuracy_fails_and_says_what_to_look_at():
+    text = failure(check_held_out_accuracy, 0.69)
+    assert "0.690 is below 0.93" in text and "loss curve" in text
+
+
+def test_accuracy_given_as_a_percentage_is_named():
+    assert "fraction between 0 and 1" in failure(check_held_out_accuracy, 95.2)
+
+
+def test_accuracy_of_the_wrong_kind_says_how_to_compute_it():
+    assert "accuracy(y_test" in failure(check_held_out_accuracy, "high")

@@ -10,6 +10,7 @@ with the reference below:
     check_gradient(loss_grad)   # one array per parameter, shaped like it, right values
     check_step(step)            # p - lr * g: against the gradient
     check_train(train)          # the loop: parameters and recorded losses
+    check_held_out_accuracy(a)  # the trained network scores at least 0.93 held out
 """
 from __future__ import annotations
 
@@ -265,3 +266,25 @@ def _trajectory(params, X, Y, lr, steps) -> list[list[np.ndarray]]:
     for _ in range(steps):
         path.append(_step_reference(path[-1], grad(loss)(path[-1], X, Y), lr))
     return path
+
+
+def check_held_out_accuracy(accuracy, at_least: float = 0.93) -> None:
+    """The trained network must score at least ``at_least`` on the held-out rows.
+
+    accuracy: a number between 0 and 1, or the dictionary of demystify.metrics.scores.
+    """
+    if isinstance(accuracy, dict):
+        accuracy = accuracy.get("accuracy")
+    try:
+        accuracy = float(accuracy)
+    except (TypeError, ValueError):
+        fail(f"Expected the held-out accuracy, a number between 0 and 1; got {accuracy!r}.",
+             "Use accuracy(y_test, predict(params, X_test)) from demystify.metrics.")
+    expect_true(0.0 <= accuracy <= 1.0,
+                f"An accuracy is a fraction between 0 and 1; got {accuracy:.3f}.")
+    expect_true(accuracy >= at_least,
+                f"Held-out accuracy {accuracy:.3f} is below {at_least}: the network has not "
+                "learned enough.",
+                "Does the loss curve go down? Start from init_params(np.random.default_rng(2019)), "
+                "train with lr=0.5 for 500 steps, and predict with the trained parameters.")
+    passed(f"Held-out accuracy {accuracy:.3f}: at least {at_least}, like the PyTorch baseline.")
