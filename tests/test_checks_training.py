@@ -82,6 +82,14 @@ def test_usual_slips_in_the_loss_are_named(wrong, words):
     assert words in failure(check_loss, wrong)
 
 
+def test_loss_that_skips_a_layer_gets_a_shape_walkthrough():
+    def two_layers(p, X, Y):
+        H1 = anp.tanh(X @ p[0] + p[1])
+        return anp.mean((anp.tanh(H1 @ p[2] + p[3]) - Y) ** 2)   # (n, 10) against (n, 2)
+    text = failure(check_loss, two_layers)
+    assert "raised ValueError" in text and "Was a layer skipped" in text
+
+
 def test_loss_averaged_over_one_axis_only_says_the_loss_is_one_number():
     text = failure(check_loss, lambda p, X, Y: anp.mean(error(p, X, Y) ** 2, axis=0))
     assert "has shape (2,); expected ()" in text and "one number" in text
