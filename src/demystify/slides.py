@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -244,9 +245,14 @@ def planned_minutes(notebook: Path) -> tuple[int, int]:
 
 def measure(notebooks: list[Path]) -> dict[str, float]:
     """Run the notebooks under pytest (nbval, as `make test` does); {"notebooks/x.ipynb": seconds}."""
+    # tests/conftest.py times the notebooks; pytest loads it by itself only when it collects
+    # tests/, so it is loaded here as a plugin.
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        filter(None, [str(ROOT / "tests"), os.environ.get("PYTHONPATH")])))
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", *[str(nb.relative_to(ROOT)) for nb in notebooks]],
-        cwd=ROOT, capture_output=True, text=True)
+        [sys.executable, "-m", "pytest", "-q", "-p", "conftest",
+         *[str(nb.relative_to(ROOT)) for nb in notebooks]],
+        cwd=ROOT, capture_output=True, text=True, env=environment)
     summary = done.stdout.split("notebook run times, slowest first", 1)[-1]
     seconds = {name: float(s) for s, name in re.findall(r"^\s*([\d.]+) s  (\S+\.ipynb)", summary, re.M)}
     if done.returncode != 0 or not seconds:
@@ -257,46 +263,44 @@ def measure(notebooks: list[Path]) -> dict[str, float]:
 def sessions(measured: dict[str, float] | None = None, root: Path = ROOT) -> list[Session]:
     """One Session per notebook of the course map, in order, with its measured run time."""
     measured = measured or {}
-    solutions = {path.name for path in (root / "solutions").glob("*.ipynb")}
     rows = []
-    for notebook in sorted((root / "notebooks").glob("*.ipynb")):
-        source = root / "solutions" / notebook.name if notebook.name in solutions else notebook
-        teaching, exercises = planned_minutes(source)
-        rows.append(Session(notebook.name[:2], notebook.stem, title(source).split("·", 1)[-1].strip(),
-                            teaching, exercises, measured.get(str(source.relative_to(root)))))
+    for notebook in slide_notebooks(root):  # an exercise is timed by its solution
+        teaching, exercises = planned_minutes(notebook)
+        rows.append(Session(notebook.name[:2], notebook.stem, title(notebook).split("·", 1)[-1].strip(),
+                            teaching, exercises, measured.get(str(notebook.relative_to(root)))))
     return rows
+
+
+def part(number: str) -> str:
+    return "Part 1" if number <= "10" else "Part 2"
 
 
 def timetable(rows: list[Session], start: str = START) -> str:
     """The day as a markdown table: clock time, notebook, minutes, measured run time, breaks."""
     clock = datetime.strptime(start, "%H:%M")
-    lines = ["| starts | # | notebook | teach | exercise | run time |",
-             "|---|---|---|---|---|---|"]
-    totals = {}
+    lines = ["| starts | notebook | teach | exercises | run time |", "|---|---|---|---|---|"]
+    parts: dict[str, list] = {}  # name -> [begins, ends, teaching minutes, exercise minutes]
     for row in rows:
-        part = "Part 1" if row.number <= "10" else "Part 2"
-        totals.setdefault(part, [clock, 0, 0])
+        span = parts.setdefault(part(row.number), [clock, clock, 0, 0])
+        link = f"[{row.number} · {row.title}](../notebooks/{row.name}.ipynb)"
         run = "–" if row.seconds is None else f"{row.seconds:.1f} s"
-        exercise = f"{row.exercises} min" if row.exercises else "–"
-        lines.append(f"| {clock:%H:%M} | {row.number} | {row.name} | {row.teaching} min | "
-                     f"{exercise} | {run} |")
+        exercises = f"{row.exercises} min" if row.exercises else "–"
+        lines.append(f"| {clock:%H:%M} | {link} | {row.teaching} min | {exercises} | {run} |")
         clock += timedelta(minutes=row.teaching + row.exercises)
-        totals[part][1:] = [totals[part][1] + row.teaching, totals[part][2] + row.exercises]
+        span[1:] = [clock, span[2] + row.teaching, span[3] + row.exercises]
         if row.number in BREAKS:
             what, minutes = BREAKS[row.number]
-            lines.append(f"| {clock:%H:%M} | | *{what}* | {minutes} min | | |")
+            lines.append(f"| {clock:%H:%M} | *{what}* | {minutes} min | | |")
             clock += timedelta(minutes=minutes)
-        totals[part].append(clock)
-    summary = []
-    for part, (begin, teaching, exercises, *ends) in totals.items():
-        end = ends[-1] - timedelta(minutes=60 if part == "Part 1" else 0)  # lunch is not Part 1
-        summary.append(f"- **{part}**: {begin:%H:%M}–{end:%H:%M}, {teaching} min teaching, "
-                       f"{exercises} min exercises")
+    lines.append("")
+    for name, (begins, ends, teaching, exercises) in parts.items():
+        lines.append(f"- **{name}**: {begins:%H:%M}–{ends:%H:%M}, {teaching} min teaching and "
+                     f"{exercises} min exercises.")
     timed = [row.seconds for row in rows if row.seconds is not None]
     if timed:
-        summary.append(f"- Running every notebook top to bottom takes {sum(timed):.0f} s "
-                       f"(slowest {max(timed):.1f} s).")
-    return "\n".join(lines + [""] + summary)
+        lines.append(f"- Run top to bottom, the lessons and solutions take {sum(timed):.0f} s in all "
+                     f"(the slowest {max(timed):.1f} s).")
+    return "\n".join(lines)
 
 
 def refresh_readme(table: str, readme: Path = SLIDES / "README.md") -> None:
