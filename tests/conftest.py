@@ -9,11 +9,18 @@
 """
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+
+# Notebook kernels inherit this environment: numpy's BLAS on one thread, as torch is. The
+# course's matrices are small, and two BLAS threads on a busy 2-core machine make a notebook
+# several times slower (measured: 8 s instead of 30 s for notebook 16 under load).
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_BUDGET = 60.0  # seconds; every notebook should stay well under it
