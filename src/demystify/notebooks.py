@@ -23,7 +23,7 @@ from nbclient import NotebookClient
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
 ROOT = Path(__file__).resolve().parents[2]
-# The kernels inherit this: numpy's BLAS on one thread, as under pytest (see tests/conftest.py).
+# The kernels inherit this: numpy's BLAS on one thread, as under pytest (see conftest.py).
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}

@@ -1,5 +1,8 @@
 """pytest set-up shared by the unit tests and the notebook runs.
 
+It lives at the top of the repository so that it applies to notebooks/ and solutions/
+as well as tests/, however pytest is called (`make test`, or a single notebook).
+
 - Exercise notebooks (a notebook in notebooks/ with a twin in solutions/) are
   checked lax, as ``--nbval-lax`` would: every cell must run (cells tagged
   ``raises-exception`` may raise), outputs are not compared.  Lessons and
@@ -22,7 +25,7 @@ import pytest
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent
 NOTEBOOK_BUDGET = 60.0  # seconds; every notebook should stay well under it
 _seconds: dict[str, float] = defaultdict(float)
 
