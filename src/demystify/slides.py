@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -245,14 +244,9 @@ def planned_minutes(notebook: Path) -> tuple[int, int]:
 
 def measure(notebooks: list[Path]) -> dict[str, float]:
     """Run the notebooks under pytest (nbval, as `make test` does); {"notebooks/x.ipynb": seconds}."""
-    # tests/conftest.py times the notebooks; pytest loads it by itself only when it collects
-    # tests/, so it is loaded here as a plugin.
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        filter(None, [str(ROOT / "tests"), os.environ.get("PYTHONPATH")])))
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "conftest",
-         *[str(nb.relative_to(ROOT)) for nb in notebooks]],
-        cwd=ROOT, capture_output=True, text=True, env=environment)
+    done = subprocess.run(  # the repository's conftest.py prints the run times
+        [sys.executable, "-m", "pytest", "-q", *[str(nb.relative_to(ROOT)) for nb in notebooks]],
+        cwd=ROOT, capture_output=True, text=True)
     summary = done.stdout.split("notebook run times, slowest first", 1)[-1]
     seconds = {name: float(s) for s, name in re.findall(r"^\s*([\d.]+) s  (\S+\.ipynb)", summary, re.M)}
     if done.returncode != 0 or not seconds:
