@@ -96,7 +96,8 @@ class Node:
 
     def __repr__(self):
         what = self.op or ("input " + self.name if self.name else "input")
-        return f"Node: {what}, shape {self.shape}\n{np.array2string(np.asarray(self.value))}"
+        value = np.asarray(self.value)
+        return f"Node: {what}, shape {value.shape}\n{value if value.ndim else value[()]}"
 
     def __format__(self, spec):
         return format(self.value, spec)   # f"{loss:.3f}" shows the number
