@@ -1,0 +1,463 @@
+"""The self-checks of notebook 14 pass the solution and name each typical mistake.
+
+The solution is rebuilt here as in solutions/14-backprop-exercises.ipynb; each wrong answer
+is one of the slips the checks promise to recognise, including the known mistakes of the
+original workshop's code (the divide and tanh VJPs, bias gradients left broadcast, a
+recursive walk).
+"""
+import itertools
+from types import SimpleNamespace
+
+import autograd.numpy as anp
+import numpy as np
+import pytest
+from autograd import grad as autograd_grad
+
+from demystify.checks import CheckFailed
+from demystify.checks.backprop import (_REFERENCE, _shared_graph, _walk, check_backward,
+                                       check_grad, check_vjps, numerical_gradient)
+
+ALL = (np.add, np.subtract, np.multiply, np.divide, np.negative, np.power,
+       np.tanh, np.exp, np.log, np.matmul, np.transpose, np.sum, np.mean)
+
+
+# --- the solution ------------------------------------------------------------------------
+
+def make_node_class():
+    class Node:
+        __array_ufunc__ = None
+        numbers = itertools.count()
+
+        def __init__(self, value, fun=None, parents=(), kwargs=None):
+            self.value = np.asarray(value, dtype=float)
+            self.fun = fun
+            self.parents = tuple(parents)
+            self.kwargs = dict(kwargs or {})
+            self.number = next(Node.numbers)
+
+        @property
+        def op(self):
+            return self.fun.__name__ if self.fun is not None else "leaf"
+
+        @property
+        def shape(self):
+            return self.value.shape
+
+        def __array__(self, dtype=None, copy=None):
+            raise TypeError("numpy cannot see inside a Node")
+
+    def wrap(numpy_function):
+        def recorded(*inputs, **kwargs):
+            parents = [x if isinstance(x, Node) else Node(x) for x in inputs]
+            value = numpy_function(*[p.value for p in parents], **kwargs)
+            return Node(value, numpy_function, parents, kwargs)
+        return recorded
+
+    wnp = SimpleNamespace(**{f.__name__: wrap(f) for f in ALL})
+    Node.__add__ = lambda self, other: wnp.add(self, other)
+    Node.__radd__ = lambda self, other: wnp.add(other, self)
+    Node.__sub__ = lambda self, other: wnp.subtract(self, other)
+    Node.__rsub__ = lambda self, other: wnp.subtract(other, self)
+    Node.__mul__ = lambda self, other: wnp.multiply(self, other)
+    Node.__rmul__ = lambda self, other: wnp.multiply(other, self)
+    Node.__truediv__ = lambda self, other: wnp.divide(self, other)
+    Node.__rtruediv__ = lambda self, other: wnp.divide(other, self)
+    Node.__pow__ = lambda self, other: wnp.power(self, other)
+    Node.__rpow__ = lambda self, other: wnp.power(other, self)
+    Node.__matmul__ = lambda self, other: wnp.matmul(self, other)
+    Node.__rmatmul__ = lambda self, other: wnp.matmul(other, self)
+    Node.__neg__ = lambda self: wnp.negative(self)
+    Node.T = property(lambda self: wnp.transpose(self))
+    return Node, wnp
+
+
+def topological_order(output):
+    seen, to_visit = {output}, [output]
+    while to_visit:
+        node = to_visit.pop()
+        for parent in node.parents:
+            if parent not in seen:
+                seen.add(parent)
+                to_visit.append(parent)
+    return sorted(seen, key=lambda node: node.number)
+
+
+def unbroadcast(g, x):
+    while np.ndim(g) > np.ndim(x):
+        g = np.sum(g, axis=0)
+    for axis, length in enumerate(np.shape(x)):
+        if length == 1 and np.shape(g)[axis] != 1:
+            g = np.sum(g, axis=axis, keepdims=True)
+    return g
+
+
+def spread(g, x, axis=None, keepdims=False):
+    if axis is not None and not keepdims:
+        g = np.expand_dims(g, axis)
+    return np.full(np.shape(x), g)
+
+
+def solution_table():
+    return {
+        np.add: (lambda ans, x, y: lambda g: unbroadcast(g, x),
+                 lambda ans, x, y: lambda g: unbroadcast(g, y)),
+        np.subtract: (lambda ans, x, y: lambda g: unbroadcast(g, x),
+                      lambda ans, x, y: lambda g: unbroadcast(-g, y)),
+        np.multiply: (lambda ans, x, y: lambda g: unbroadcast(g * y, x),
+                      lambda ans, x, y: lambda g: unbroadcast(g * x, y)),
+        np.divide: (lambda ans, x, y: lambda g: unbroadcast(g / y, x),
+                    lambda ans, x, y: lambda g: unbroadcast(-g * x / y**2, y)),
+        np.negative: (lambda ans, x: lambda g: -g,),
+        np.power: (lambda ans, x, y: lambda g: unbroadcast(g * y * x ** (y - 1), x),
+                   lambda ans, x, y: lambda g: unbroadcast(
+                       g * ans * np.log(np.where(x > 0, x, np.nan)), y)),
+        np.tanh: (lambda ans, x: lambda g: g * (1 - ans**2),),
+        np.exp: (lambda ans, x: lambda g: g * ans,),
+        np.log: (lambda ans, x: lambda g: g / x,),
+        np.matmul: (lambda ans, x, y: lambda g: g @ y.T,
+                    lambda ans, x, y: lambda g: x.T @ g),
+        np.transpose: (lambda ans, x: lambda g: np.transpose(g),),
+        np.sum: (lambda ans, x, axis=None, keepdims=False: lambda g: spread(g, x, axis, keepdims),),
+        np.mean: (lambda ans, x, axis=None, keepdims=False:
+                  lambda g: spread(g, x, axis, keepdims) * np.size(ans) / np.size(x),),
+    }
+
+
+def make_backward(vjps, mode="right"):
+    """The notebook's walk, or one of the typical wrong walks."""
+    def shares(node, grads):
+        inputs = [parent.value for parent in node.parents]
+        for parent, make_vjp in zip(node.parents, vjps[node.fun]):
+            yield parent, make_vjp(node.value, *inputs, **node.kwargs)(grads[node])
+
+    def add(grads, parent, share):
+        if parent not in grads or mode == "overwrite":
+            grads[parent] = share
+        elif mode == "inplace":
+            grads[parent] += share
+        else:
+            grads[parent] = grads[parent] + share
+
+    def backward(output):
+        grads = {output: np.ones_like(output.value)}
+        if mode in ("recursive", "paths"):
+            def visit(node, g=None):
+                if node.fun is None:
+                    return
+                if mode == "paths":  # send only the new share down every path: right, but slow
+                    inputs = [parent.value for parent in node.parents]
+                    for parent, make_vjp in zip(node.parents, vjps[node.fun]):
+                        share = make_vjp(node.value, *inputs, **node.kwargs)(g)
+                        add(grads, parent, share)
+                        visit(parent, share)
+                    return
+                for parent, share in shares(node, grads):
+                    add(grads, parent, share)
+                    visit(parent)
+            visit(output, grads[output])
+            return grads
+        order = reversed(topological_order(output))
+        if mode == "forward":
+            order = topological_order(output)
+        if mode == "breadth":
+            order, queue = [output], [output]
+            while queue:
+                for parent in queue.pop(0).parents:
+                    if parent not in order:
+                        order.append(parent)
+                        queue.append(parent)
+        for node in order:
+            if node.fun is None:
+                continue
+            if node.fun not in vjps:
+                if mode == "skip unknown":
+                    continue
+                raise NotImplementedError(f"no VJP for {node.op}")
+            for parent, share in shares(node, grads):
+                add(grads, parent, share)
+        return grads
+
+    return backward
+
+
+def make_grad(backward, Node, mode="right"):
+    calls = {}
+
+    def grad(fun, argnum=0):
+        def gradient(*args):
+            args = list(args)
+            position = 0 if mode == "always first" else argnum
+            x = args[position] = Node(args[position])
+            grads = backward(fun(*args))
+            if mode == "dict":
+                return grads
+            if mode == "node":
+                return Node(grads[x])
+            if mode == "no zeros":
+                return grads[x]
+            result = grads.get(x, np.zeros_like(x.value))
+            if mode == "accumulates":
+                calls[argnum] = calls.get(argnum, 0) + result
+                return calls[argnum]
+            return result
+        return gradient
+    return grad
+
+
+@pytest.fixture
+def table():
+    return solution_table()
+
+
+def failure(check, *args) -> str:
+    with pytest.raises(CheckFailed) as error:
+        check(*args)
+    return str(error.value)
+
+
+# --- the reference inside the checks is itself right ------------------------------------
+
+@pytest.mark.parametrize("fun", ALL, ids=lambda f: f.__name__)
+def test_reference_vjps_match_autograd_on_broadcasting_shapes(fun):
+    rng = np.random.default_rng(2019)
+    shapes = {np.matmul: [((3, 4), (4, 2))], np.transpose: [((3, 4),)]}.get(
+        fun, [((3, 4), (4,)), ((3, 1), (1, 4))] if fun in (np.add, np.subtract, np.multiply,
+                                                            np.divide, np.power) else [((3, 4),)])
+    for shape in shapes:
+        inputs = [rng.uniform(0.5, 2.0, size=s) for s in shape]
+        G = rng.normal(size=np.shape(fun(*inputs)))
+        for i, make in enumerate(_REFERENCE[fun]):
+            def along_G(x_i):
+                args = list(inputs)
+                args[i] = x_i
+                return anp.sum(G * getattr(anp, fun.__name__)(*args))
+            ours = make(fun(*inputs), *inputs)(G)
+            np.testing.assert_allclose(ours, autograd_grad(along_G)(inputs[i]), rtol=1e-10)
+            np.testing.assert_allclose(ours, numerical_gradient(along_G, inputs[i]), rtol=1e-5)
+
+
+def test_reference_walk_matches_autograd_and_each_wrong_walk_differs():
+    Node, _ = make_node_class()
+    x, output = _shared_graph(Node)
+
+    def f(X):
+        a = anp.tanh(X)
+        e = anp.exp(a)
+        return anp.sum((e + a + a * a) * e * X)
+    right = _walk(output)[id(x)]
+    np.testing.assert_allclose(right, autograd_grad(f)(x.value), rtol=1e-12)
+    wrong = [_walk(output, mode)[id(x)] for mode in ("overwrite", "inplace", "recursive", "breadth")]
+    for i, answer in enumerate(wrong):
+        assert not np.allclose(answer, right)
+        assert not any(np.allclose(answer, other) for other in wrong[i + 1:])
+
+
+# --- the solution passes ------------------------------------------------------------------
+
+def test_the_solution_passes_every_check(table, capsys):
+    Node, wnp = make_node_class()
+    check_vjps(table, *ALL)
+    backward = make_backward(table)
+    check_backward(backward, Node)
+    check_grad(make_grad(backward, Node), wnp)
+    assert capsys.readouterr().out.count("✓") == 3
+
+
+# --- the VJP table: each entry on its own --------------------------------------------------
+
+def test_the_originals_divide_vjp_is_named_with_the_right_formula(table):
+    table[np.divide] = (table[np.divide][0], lambda ans, x, y: lambda g: -1 / g**2)
+    text = failure(check_vjps, table, np.divide)
+    assert text.startswith("✗ the VJP of divide w.r.t. the denominator y is wrong")
+    assert "original workshop's -1 / g**2" in text
+    assert "Expected unbroadcast(-g * x / y**2, y)." in text
+
+
+def test_divide_vjp_without_the_numerator_is_named(table):
+    table[np.divide] = (table[np.divide][0],
+                        lambda ans, x, y: lambda g: unbroadcast(-g / y**2, y))
+    assert "The numerator is missing" in failure(check_vjps, table, np.divide)
+
+
+def test_the_originals_tanh_vjp_is_named(table):
+    table[np.tanh] = (lambda ans, x: lambda g: g * 1 - np.tanh(np.tanh(x)),)
+    text = failure(check_vjps, table, np.tanh)
+    assert text.startswith("✗ the VJP of tanh w.r.t. x is wrong")
+    assert "original workshop's g * 1 - tanh(tanh(x))" in text
+    assert "Expected g * (1 - ans**2)." in text
+
+
+def test_tanh_vjp_from_the_input_instead_of_the_result_is_named(table):
+    table[np.tanh] = (lambda ans, x: lambda g: g * (1 - x**2),)
+    assert "Use the result, not the input" in failure(check_vjps, table, np.tanh)
+
+
+def test_bias_gradient_left_broadcast_is_told_to_unbroadcast_in_the_table(table):
+    table[np.add] = (lambda ans, x, y: lambda g: g, lambda ans, x, y: lambda g: g)
+    text = failure(check_vjps, table, np.add)
+    assert "the VJP of add w.r.t. y returned shape (3, 4)" in text
+    assert "expected (4,), the shape of y" in text
+    assert "unbroadcast(..., y)" in text and "never by summing bias gradients by hand" in text
+
+
+def test_broadcast_first_input_is_caught_too(table):
+    table[np.multiply] = (lambda ans, x, y: lambda g: g * y,
+                          lambda ans, x, y: lambda g: unbroadcast(g * x, y))
+    assert "the VJP of multiply w.r.t. x returned shape (3, 4)" in failure(
+        check_vjps, table, np.multiply)
+
+
+def test_subtract_without_the_minus_is_named_as_a_sign(table):
+    table[np.subtract] = (table[np.subtract][0], lambda ans, x, y: lambda g: unbroadcast(g, y))
+    text = failure(check_vjps, table, np.subtract)
+    assert "the VJP of subtract w.r.t. y is wrong" in text and "wrong sign" in text
+
+
+def test_matmul_without_the_transpose_is_named(table):
+    table[np.matmul] = (lambda ans, x, y: lambda g: g @ y, table[np.matmul][1])
+    text = failure(check_vjps, table, np.matmul)
+    assert "the VJP of matmul w.r.t. the left matrix x" in text and "Expected g @ y.T." in text
+
+
+def test_mean_that_forgets_to_divide_is_named_as_a_factor(table):
+    table[np.mean] = table[np.sum]
+    text = failure(check_vjps, table, np.mean)
+    assert "the VJP of mean w.r.t. x is wrong" in text and "off by a factor of 12" in text
+    assert "Expected spread(g, x, axis, keepdims) * ans.size / x.size." in text
+
+
+def test_sum_that_forgets_the_summed_axis_is_told_to_expand_it(table):
+    table[np.sum] = (lambda ans, x, axis=None, keepdims=False: lambda g: np.full(x.shape, g),)
+    text = failure(check_vjps, table, np.sum)
+    assert "axis=1" in text and "np.expand_dims(g, axis)" in text
+
+
+def test_missing_entry_is_named(table):
+    del table[np.divide]
+    text = failure(check_vjps, table, np.divide)
+    assert "the VJP table has no entry for np.divide yet" in text
+
+
+def test_one_maker_for_two_inputs_is_named(table):
+    table[np.multiply] = table[np.multiply][:1]
+    assert "needs 2 VJP maker(s), one per input" in failure(check_vjps, table, np.multiply)
+
+
+def test_maker_with_the_wrong_signature_is_shown_the_right_one(table):
+    table[np.exp] = (lambda g: g,)
+    text = failure(check_vjps, table, np.exp)
+    assert "raised TypeError" in text and "lambda ans, x: lambda g: ..." in text
+
+
+def test_power_without_bringing_the_exponent_down_is_named(table):
+    table[np.power] = (lambda ans, x, y: lambda g: unbroadcast(g * x ** (y - 1), x),
+                       table[np.power][1])
+    assert "Bring the exponent down" in failure(check_vjps, table, np.power)
+
+
+def test_unwritten_vjp_shows_its_hint(table):
+    def stub(ans, x):
+        raise NotImplementedError("tanh: g * (1 - ans**2)")
+    table[np.tanh] = (stub,)
+    text = failure(check_vjps, table, np.tanh)
+    assert "the VJP of tanh w.r.t. x is not written yet." in text
+
+
+# --- the backward walk -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode, message", [
+    ("overwrite", "must add up the shares of all its children"),
+    ("inplace", "adds in place"),
+    ("recursive", "a recursive walk counts shared nodes twice"),
+    ("breadth", "breadth-first is not a topological order"),
+])
+def test_each_wrong_walk_is_named_by_its_result(table, mode, message):
+    Node, _ = make_node_class()
+    text = failure(check_backward, make_backward(table, mode), Node)
+    assert text.startswith("✗ the gradient of x through shared nodes has the right shape but "
+                           "not the right values.")
+    assert message in text
+
+
+def test_path_by_path_recursion_is_right_but_caught_for_exponential_work(table):
+    Node, _ = make_node_class()
+    text = failure(check_backward, make_backward(table, "paths"), Node)
+    assert "looked at the same node" in text and "12 residual blocks" in text
+    assert "exponential" in text
+
+
+def test_a_correct_but_recursive_walk_hits_the_recursion_limit(table):
+    Node, _ = make_node_class()
+
+    def backward(output):  # a correct walk, with a recursive topological sort
+        order, seen = [], set()
+
+        def visit(node):
+            if node not in seen:
+                seen.add(node)
+                for parent in node.parents:
+                    visit(parent)
+                order.append(node)
+        visit(output)
+        grads = {output: np.ones_like(output.value)}
+        for node in reversed(order):
+            if node.fun is None:
+                continue
+            inputs = [p.value for p in node.parents]
+            for parent, make in zip(node.parents, table[node.fun]):
+                share = make(node.value, *inputs, **node.kwargs)(grads[node])
+                grads[parent] = grads[parent] + share if parent in grads else share
+        return grads
+    text = failure(check_backward, backward, Node)
+    assert "backward hit Python's recursion limit on a chain of 3,000 operations" in text
+
+
+def test_walking_forwards_is_told_to_reverse(table):
+    Node, _ = make_node_class()
+    text = failure(check_backward, make_backward(table, "forward"), Node)
+    assert "KeyError" in text and "reversed(topological_order(output))" in text
+
+
+def test_silently_skipping_an_unknown_operation_is_rejected(table):
+    Node, _ = make_node_class()
+    text = failure(check_backward, make_backward(table, "skip unknown"), Node)
+    assert "silently dropped a path" in text and "np.sin" in text
+
+
+def test_walk_that_returns_a_list_is_told_to_return_a_dict(table):
+    Node, _ = make_node_class()
+    right = make_backward(table)
+    text = failure(check_backward, lambda output: list(right(output).values()), Node)
+    assert "expected a dict {node: gradient}" in text
+
+
+def test_unwritten_walk_shows_its_hint():
+    Node, _ = make_node_class()
+
+    def backward(output):
+        raise NotImplementedError("grads = {output: np.ones_like(output.value)} ...")
+    assert "backward is not written yet." in failure(check_backward, backward, Node)
+
+
+# --- grad -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode, message", [
+    ("always first", "That is the gradient for the other argument"),
+    ("dict", "returned a dict; expected the gradient of x only"),
+    ("node", "returned a Node; expected a numpy array"),
+    ("no zeros", "x is then not in the graph"),
+    ("accumulates", "The second call added to the first one's gradients"),
+])
+def test_typical_wrong_grads_are_named(table, mode, message):
+    Node, wnp = make_node_class()
+    text = failure(check_grad, make_grad(make_backward(table), Node, mode), wnp)
+    assert message in text
+
+
+def test_grad_built_on_a_wrong_table_differs_from_autograd(table):
+    Node, wnp = make_node_class()
+    table[np.divide] = (table[np.divide][0],
+                        lambda ans, x, y: lambda g: unbroadcast(-1 / g**2, y))
+    text = failure(check_grad, make_grad(make_backward(table), Node), wnp)
+    assert text.startswith("✗ grad(f, argnum=1)(x, y), for f(x, y) = sum(tanh(x) * y + x**2 / y), "
+                           "has the right shape but different values")
