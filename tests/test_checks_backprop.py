@@ -127,7 +127,10 @@ def make_backward(vjps, mode="right"):
     """The notebook's walk, or one of the typical wrong walks."""
     def shares(node, grads):
         inputs = [parent.value for parent in node.parents]
-        for parent, make_vjp in zip(node.parents, vjps[node.fun]):
+        pairs = zip(node.parents, vjps[node.fun])
+        if mode == "distinct":
+            pairs = dict(pairs).items()        # a dict keeps one entry per parent
+        for parent, make_vjp in pairs:
             yield parent, make_vjp(node.value, *inputs, **node.kwargs)(grads[node])
 
     def add(grads, parent, share):
@@ -140,10 +143,13 @@ def make_backward(vjps, mode="right"):
 
     def backward(output):
         grads = {output: np.ones_like(output.value)}
-        if mode in ("recursive", "paths"):
+        if mode in ("recursive", "visited", "paths"):
+            visited = set()
+
             def visit(node, g=None):
-                if node.fun is None:
+                if node.fun is None or (mode == "visited" and node in visited):
                     return
+                visited.add(node)
                 if mode == "paths":  # send only the new share down every path: right, but slow
                     inputs = [parent.value for parent in node.parents]
                     for parent, make_vjp in zip(node.parents, vjps[node.fun]):
@@ -246,7 +252,8 @@ def test_reference_walk_matches_autograd_and_each_wrong_walk_differs():
         return anp.sum((e + a + a * a) * e * X)
     right = _walk(output)[id(x)]
     np.testing.assert_allclose(right, autograd_grad(f)(x.value), rtol=1e-12)
-    wrong = [_walk(output, mode)[id(x)] for mode in ("overwrite", "inplace", "recursive", "breadth")]
+    wrong = [_walk(output, mode)[id(x)]
+             for mode in ("overwrite", "inplace", "recursive", "visited", "breadth", "distinct")]
     for i, answer in enumerate(wrong):
         assert not np.allclose(answer, right)
         assert not any(np.allclose(answer, other) for other in wrong[i + 1:])
@@ -369,7 +376,9 @@ def test_unwritten_vjp_shows_its_hint(table):
     ("overwrite", "must add up the shares of all its children"),
     ("inplace", "adds in place"),
     ("recursive", "a recursive walk counts shared nodes twice"),
+    ("visited", "skips nodes already visited misses the later shares"),
     ("breadth", "breadth-first is not a topological order"),
+    ("distinct", "a * a has the same parent twice"),
 ])
 def test_each_wrong_walk_is_named_by_its_result(table, mode, message):
     Node, _ = make_node_class()

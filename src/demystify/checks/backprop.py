@@ -71,14 +71,20 @@ def _walk(output, mode: str = "right"):
 
     mode: 'right'; 'overwrite' (= instead of adding); 'inplace' (grads[p] += share, in
     place); 'recursive' (push the running total and recurse into each parent at once);
-    'breadth' (breadth-first from the output instead of reverse topological order).
+    'visited' (the same, but a node already visited is skipped: passed on once, too early);
+    'breadth' (breadth-first from the output instead of reverse topological order);
+    'distinct' (each distinct parent once: a * a gives a only one share).
     """
     nodes = _nodes(output)
     grads = {id(output): np.ones_like(output.value)}
 
     def shares(node):
         values = [parent.value for parent in node.parents]
+        done = set()
         for parent, make in zip(node.parents, _REFERENCE[node.fun]):
+            if mode == "distinct" and id(parent) in done:
+                continue
+            done.add(id(parent))
             yield parent, make(node.value, *values, **node.kwargs)(grads[id(node)])
 
     def receive(parent, share):
@@ -90,10 +96,13 @@ def _walk(output, mode: str = "right"):
         else:
             grads[key] = grads[key] + share
 
-    if mode == "recursive":
+    if mode in ("recursive", "visited"):
+        visited = set()
+
         def visit(node):
-            if node.fun is None:
+            if node.fun is None or (mode == "visited" and id(node) in visited):
                 return
+            visited.add(id(node))
             for parent, share in shares(node):
                 receive(parent, share)
                 visit(parent)
@@ -426,7 +435,7 @@ def check_backward(backward, Node) -> None:
                  f"expected {node.shape}, the node's own shape.")
     right = _walk(output)[id(x)]
     wrong = {mode: _walk(output, mode)[id(x)] for mode in ("overwrite", "inplace", "recursive",
-                                                           "breadth")}
+                                                           "visited", "breadth", "distinct")}
     expect_array(grads[x], right, "the gradient of x through shared nodes", mistakes=[
         (wrong["overwrite"], "A node used more than once must add up the shares of all its "
          "children: grads[parent] = grads[parent] + share, not grads[parent] = share."),
@@ -436,6 +445,12 @@ def check_backward(backward, Node) -> None:
         (wrong["recursive"], "A node was passed on before all its children had sent their "
          "shares, then passed on again: a recursive walk counts shared nodes twice. Visit each "
          "node once, in reversed(topological_order(output))."),
+        (wrong["visited"], "A node was passed on before all its children had sent their "
+         "shares, and never again: a recursive walk that skips nodes already visited misses the "
+         "later shares. Visit each node once, when it is complete: in "
+         "reversed(topological_order(output))."),
+        (wrong["distinct"], "a * a has the same parent twice, and that parent gets a share for "
+         "each: zip(node.parents, VJPS[node.fun]), without removing repeated parents."),
         (wrong["breadth"], "A node was passed on before all its children had sent their "
          "shares: breadth-first is not a topological order. Walk "
          "reversed(topological_order(output))."),
