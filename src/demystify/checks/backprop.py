@@ -259,10 +259,6 @@ def _mistakes(fun, i, ans, inputs, G):
     return mistakes
 
 
-def _ordinal(i: int) -> str:
-    return ["first", "second", "third"][i]
-
-
 def _what(fun, i) -> str:
     names, _ = _SPEC[fun]
     return f"the VJP of {fun.__name__} w.r.t. {names[i]}"
@@ -343,7 +339,9 @@ def _compare(fun, i, ours, expected, inputs, kwargs, ans, G, where) -> None:
         fail(f"{what} returned None {where}.", "Did the inner lambda forget to return "
              "something? It should be `lambda g: <the gradient>`.")
     shape = np.shape(ours) if isinstance(ours, (np.ndarray, float, int, np.number)) else None
-    if shape is not None and shape != np.shape(x_i) and np.size(ours) > np.size(x_i):
+    broadcast = np.shape(x_i) != np.shape(ans) and fun in (np.add, np.subtract, np.multiply,
+                                                           np.divide, np.power)
+    if broadcast and shape is not None and shape != np.shape(x_i) and np.size(ours) > np.size(x_i):
         name = _SPEC[fun][0][i].split()[-1]
         fail(f"{what} returned shape {shape} {where}; expected {np.shape(x_i)}, the shape of "
              f"{name}.", f"{name} was broadcast: numpy used each of its entries several times, "
