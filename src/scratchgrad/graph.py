@@ -94,6 +94,9 @@ class Node:
     def __len__(self):
         return len(self.value)
 
+    def __iter__(self):                   # for row in x: each row is x[i], recorded
+        return (self[i] for i in range(len(self)))
+
     def __repr__(self):
         what = self.op or ("input " + self.name if self.name else "input")
         value = np.asarray(self.value)
@@ -263,13 +266,15 @@ def value_and_grad(fun, argnum=0):
 
     @wraps(fun)
     def value_and_gradient(*args, **kwargs):
-        refuse_traced(args, kwargs)
+        if any(isinstance(x, Node) for x in args) or any(isinstance(x, Node) for x in kwargs.values()):
+            raise NotDifferentiable(FIRST_ORDER)
         args = list(args)
-        for i in positions:
-            if not -len(args) <= i < len(args):
-                raise TypeError(f"grad(..., argnum={argnum}): {fun.__name__} was called with "
-                                f"{len(args)} positional argument(s), so there is no argument {i}.")
-            args[i] = make_leaves(args[i], names[i] if 0 <= i < len(names) else f"argument {i}")
+        try:
+            for i in positions:
+                args[i] = make_leaves(args[i], names[i] if 0 <= i < len(names) else f"argument {i}")
+        except IndexError:
+            raise TypeError(f"grad(..., argnum={argnum}): {fun.__name__} was called with "
+                            f"{len(args)} positional argument(s).") from None
         end = fun(*args, **kwargs)
         grads = gradients(end, fun)
         result = tuple(map_leaves(lambda leaf, _: gradient_of(leaf, grads), args[i])
@@ -308,7 +313,7 @@ def gradients(end, fun):
             f"grad needs a function that returns a single number (a loss), but "
             f"{fun.__name__} returned an array of shape {end.shape}.\n"
             f"Reduce it to one number, for example with np.mean or np.sum.")
-    return backward(end, np.ones_like(end.value, dtype=float))
+    return backward(end, np.ones(np.shape(end.value)))
 
 
 def make_leaves(tree, name):
@@ -316,35 +321,42 @@ def make_leaves(tree, name):
 
     Leaves are named after where they are: 'W1', 'params[0]', "params['b1']".
     """
-    def leaf(x, path):
-        if isinstance(x, np.ndarray) and x.dtype.kind == "f":
-            return Node(x, name=path)           # the usual case: an array of floats
-        if isinstance(x, Node):
-            raise NotDifferentiable(FIRST_ORDER)
-        if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.number, np.ndarray)):
-            raise TypeError(f"scratchgrad differentiates with respect to numbers, numpy arrays, "
-                            f"and lists, tuples and dicts of them, but {path} is a "
-                            f"{type(x).__name__}.")
-        value = np.asarray(x)
-        if value.dtype.kind not in "fiu":
-            raise TypeError(f"scratchgrad differentiates real numbers, but {path} has dtype "
-                            f"{value.dtype}.")
-        if value.dtype.kind != "f":
-            value = value.astype(float)     # the gradient of an int is a float
-        if not isinstance(x, np.ndarray):
-            value = value[()]               # a number stays a number (a numpy float)
-        return Node(value, name=path)
-
-    return map_leaves(leaf, tree, name)
+    return map_leaves(make_leaf, tree, name)
 
 
-def map_leaves(f, tree, path=""):
-    """Call ``f(x, path)`` on each array or number x in tree, keeping its list/tuple/dict structure."""
-    if isinstance(tree, dict):
-        return {k: map_leaves(f, v, f"{path}[{k!r}]") for k, v in tree.items()}
+def make_leaf(x, name):
+    """A leaf node holding x, a float array or number (an int becomes a float)."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        return Node(x, name=name)               # the usual case: an array of floats
+    if isinstance(x, Node):
+        raise NotDifferentiable(FIRST_ORDER)
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.number, np.ndarray)):
+        raise TypeError(f"scratchgrad differentiates with respect to numbers, numpy arrays, "
+                        f"and lists, tuples and dicts of them, but {name} is a {type(x).__name__}.")
+    value = np.asarray(x)
+    if value.dtype.kind not in "fiu":
+        raise TypeError(f"scratchgrad differentiates real numbers, but {name} has dtype "
+                        f"{value.dtype}.")
+    if value.dtype.kind != "f":
+        value = value.astype(float)             # the gradient of an int is a float
+    if not isinstance(x, np.ndarray):
+        value = value[()]                       # a number stays a number (a numpy float)
+    return Node(value, name=name)
+
+
+def map_leaves(f, tree, path=None):
+    """Call ``f(x, path)`` on each array or number x in tree, keeping its list/tuple/dict structure.
+
+    ``path`` names x after the tree ('params[0]') if the tree's name is given, else is None.
+    """
     if isinstance(tree, (list, tuple)):
-        items = [map_leaves(f, v, f"{path}[{i}]") for i, v in enumerate(tree)]
+        items = [f(x, path and f"{path}[{i}]") if isinstance(x, np.ndarray) else
+                 map_leaves(f, x, path and f"{path}[{i}]") for i, x in enumerate(tree)]
+        if type(tree) is list:
+            return items
         return type(tree)(*items) if hasattr(tree, "_fields") else type(tree)(items)
+    if isinstance(tree, dict):
+        return {k: map_leaves(f, x, path and f"{path}[{k!r}]") for k, x in tree.items()}
     return f(tree, path)
 
 
@@ -369,9 +381,3 @@ def argument_names(fun):
 
 FIRST_ORDER = ("scratchgrad computes first derivatives only: grad was given a value that is "
                "already traced (grad of grad, or grad inside a function being differentiated).")
-
-
-def refuse_traced(args, kwargs):
-    """Stop grad being applied to values that are already traced (grad of grad)."""
-    if any(isinstance(x, Node) for x in args) or any(isinstance(x, Node) for x in kwargs.values()):
-        raise NotDifferentiable(FIRST_ORDER)

@@ -57,6 +57,13 @@ def unbroadcast(g, x):
     return g
 
 
+def power_rule(x, y):
+    """y * x**(y - 1), the derivative of x**y for x; 0 where y is 0, even at x = 0."""
+    if isinstance(y, (int, float)):              # the usual case, x ** 2: numbers only
+        return y * x ** (y - 1) if y != 0 else np.zeros_like(x)
+    return y * x ** np.where(y, y - 1, 1.0)
+
+
 def spread(g, x, axis, keepdims):
     """Copy g, the gradient of a sum over ``axis``, back along that axis: the shape of x."""
     if axis is not None and not keepdims:
@@ -116,7 +123,7 @@ defvjp(multiply,  lambda ans, x, y: lambda g: unbroadcast(g * y, x),
 defvjp(divide,    lambda ans, x, y: lambda g: unbroadcast(g / y, x),
                   lambda ans, x, y: lambda g: unbroadcast(-g * x / y**2, y))
 defvjp(negative,  lambda ans, x: lambda g: -g)
-defvjp(power,     lambda ans, x, y: lambda g: unbroadcast(g * y * x ** np.where(y, y - 1, 1.0), x),
+defvjp(power,     lambda ans, x, y: lambda g: unbroadcast(g * power_rule(x, y), x),
                   lambda ans, x, y: lambda g: unbroadcast(g * ans * np.log(np.where(x, x, 1.0)), y))
 defvjp(exp,       lambda ans, x: lambda g: g * ans)
 defvjp(log,       lambda ans, x: lambda g: g / x)
@@ -135,7 +142,7 @@ defvjp(matmul,    lambda ans, x, y: lambda g: matmul_vjp_x(g, x, y),
 defvjp(dot,       dot_vjp(matmul_vjp_x), dot_vjp(matmul_vjp_y))
 defvjp(sum,       lambda ans, x, axis=None, keepdims=False: lambda g: spread(g, x, axis, keepdims))
 defvjp(mean,      lambda ans, x, axis=None, keepdims=False:
-                  lambda g: spread(g * np.size(ans) / np.size(x), x, axis, keepdims))
+                  lambda g: spread(g * ans.size / x.size, x, axis, keepdims))
 defvjp(transpose, lambda ans, x, axes=None:
                   lambda g: np.transpose(g, None if axes is None else np.argsort(axes)))
 defvjp(reshape,   lambda ans, x, shape, order="C": lambda g: np.reshape(g, x.shape, order=order))
