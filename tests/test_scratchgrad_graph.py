@@ -276,3 +276,30 @@ def test_the_graph_is_freed_by_reference_counting_when_the_gradient_is_returned(
     finally:
         gc.enable()
     assert after == before
+
+
+def test_an_output_of_shape_1_by_1_is_a_single_number_too():
+    def f(np):
+        return lambda w: np.tanh(numpy.ones((1, 3)) @ w)       # shape (1, 1)
+    w = numpy.array([[0.1], [0.2], [0.3]])
+    assert_same_structure_and_values(grad(f(np))(w), autograd.grad(f(anp))(w))
+
+
+def test_iterating_over_a_traced_array_records_each_row():
+    def f(np):
+        def fun(x):
+            return sum(np.sum(row * k) for k, row in enumerate(x))
+        return fun
+    x = RNG.normal(size=(3, 2))
+    assert_same_structure_and_values(grad(f(np))(x), autograd.grad(f(anp))(x))
+    with pytest.raises(TypeError):
+        grad(lambda x: list(x))(2.0)
+
+
+def test_lists_of_numbers_work_as_operands_on_either_side():
+    # (autograd fails on x ** [2.0, 3.0], so the reference is the derivative by hand)
+    x = numpy.array([[0.5, 1.5], [2.0, 0.7]])
+    g = grad(lambda x: np.sum(x ** [2.0, 3.0] + [1.0, 2.0] * x + x @ [[1.0], [2.0]]))(x)
+    # x @ [[1], [2]] has shape (2, 1) and is broadcast over 2 columns: it counts twice
+    expected = numpy.stack([2 * x[:, 0] + 1 + 2 * 1, 3 * x[:, 1] ** 2 + 2 + 2 * 2], axis=1)
+    numpy.testing.assert_allclose(g, expected, rtol=1e-12)

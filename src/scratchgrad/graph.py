@@ -313,7 +313,8 @@ def gradients(end, fun):
             f"grad needs a function that returns a single number (a loss), but "
             f"{fun.__name__} returned an array of shape {end.shape}.\n"
             f"Reduce it to one number, for example with np.mean or np.sum.")
-    return backward(end, np.ones(np.shape(end.value)))
+    one = np.float64(1.0) if np.ndim(end.value) == 0 else np.ones(np.shape(end.value))
+    return backward(end, one)                 # d end / d end = 1
 
 
 def make_leaves(tree, name):
