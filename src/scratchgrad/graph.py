@@ -189,14 +189,17 @@ def primitive(fun):
 
     @wraps(fun)
     def recorded(*args, **kwargs):
-        values = [arg.value if isinstance(arg, Node) else
-                  np.asarray(arg) if isinstance(arg, list) else arg for arg in args]
+        values = []                                 # the plain values of the arguments
+        for arg in args:
+            values.append(arg.value if isinstance(arg, Node) else
+                          np.asarray(arg) if isinstance(arg, list) else arg)
         if kwargs and any(isinstance(v, Node) for v in kwargs.values()):
             raise NotDifferentiable(f"pass traced values to {name} as positional arguments")
         ans = fun(*values, **kwargs)
-        makers = recorded.vjp_makers
-        parents = [(arg, makers[i](ans, *values, **kwargs))
-                   for i, arg in enumerate(args) if isinstance(arg, Node)]
+        parents = []                                # (node, its VJP) for each traced argument
+        for i, arg in enumerate(args):
+            if isinstance(arg, Node):
+                parents.append((arg, recorded.vjp_makers[i](ans, *values, **kwargs)))
         return Node(ans, name, parents) if parents else ans
 
     recorded.vjp_makers = ()
