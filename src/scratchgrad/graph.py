@@ -348,14 +348,17 @@ def make_leaf(x, name):
     return Node(value, name=name)
 
 
+CONTAINERS = (list, tuple, dict)
+
+
 def map_leaves(f, tree, path=None):
     """Call ``f(x, path)`` on each array or number x in tree, keeping its list/tuple/dict structure.
 
     ``path`` names x after the tree ('params[0]') if the tree's name is given, else is None.
     """
     if isinstance(tree, (list, tuple)):
-        items = [f(x, path and f"{path}[{i}]") if isinstance(x, np.ndarray) else
-                 map_leaves(f, x, path and f"{path}[{i}]") for i, x in enumerate(tree)]
+        items = [map_leaves(f, x, path and f"{path}[{i}]") if isinstance(x, CONTAINERS) else
+                 f(x, path and f"{path}[{i}]") for i, x in enumerate(tree)]
         if type(tree) is list:
             return items
         return type(tree)(*items) if hasattr(tree, "_fields") else type(tree)(items)
