@@ -12,10 +12,11 @@ It prints Markdown tables: the time per gradient and per training step (gradient
 update) of each, as a ratio to hand-written numpy, at full batch (the 2,458 training
 rows) and at batch 64; then how scratchgrad's step time grows with the batch size (64
 rows to all 17,898 rows of HTRU2, standardised) and with the width of the first hidden
-layer (25 to 400).  BLAS runs on one thread, as torch does.  Times are CPU time of this
-process, the fastest of several repeats, which other jobs on a shared machine inflate
-much less than wall-clock time; each implementation's blocks are interleaved with the
-others' so that a busy moment does not favour one of them.
+layer (25 to 400).  BLAS runs on one thread, as torch does, and glibc's malloc is told
+to keep freed memory (see SETTINGS).  Times are CPU time of this process, the fastest
+of several repeats, which other jobs on a shared machine inflate much less than
+wall-clock time; the implementations' blocks of calls take turns, so that a busy
+moment does not favour one of them.
 """
 from __future__ import annotations
 
@@ -26,7 +27,11 @@ import time
 
 import numpy as onp   # plain numpy; `np` is the parameter of make_loss
 
-ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# BLAS on one thread, as torch; and glibc's malloc keeps freed memory for reuse instead of
+# returning big blocks to the system and page-faulting them back on the next call, which
+# otherwise adds an erratic cost (up to 3x on arrays of a few MB) to every implementation.
+SETTINGS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "MALLOC_MMAP_THRESHOLD_": "1073741824", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
 SIZES = (8, 25, 10, 2)
 LEARNING_RATE = 0.5
 SEED = 2019
@@ -199,16 +204,18 @@ def compare(X, Y, repeats):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    if any(os.environ.get(k) != v for k, v in ONE_THREAD.items()):
-        # BLAS reads its thread count when numpy is first imported: start again with one.
+    if any(os.environ.get(k) != v for k, v in SETTINGS.items()):
+        # BLAS and malloc read these when the process starts: start again with them set.
         os.execve(sys.executable, [sys.executable, "-m", "scratchgrad.bench", *argv],
-                  {**os.environ, **ONE_THREAD})
+                  {**os.environ, **SETTINGS})
     quick = "--quick" in argv
     repeats = 3 if quick else 7
 
-    from demystify.data import FEATURES, load_htru2, one_hot, pulsar_split
-    import autograd
+    from importlib.metadata import version
+
     import torch
+
+    from demystify.data import FEATURES, load_htru2, one_hot, pulsar_split
 
     split = pulsar_split()
     X, Y = split.X_train, one_hot(split.y_train)
@@ -218,9 +225,10 @@ def main(argv=None):
 
     print(f"# How fast is scratchgrad?  ({time.strftime('%Y-%m-%d %H:%M')})\n")
     print(f"Python {platform.python_version()}, numpy {onp.__version__}, "
-          f"autograd {getattr(autograd, '__version__', '?')}, torch {torch.__version__}; "
+          f"autograd {version('autograd')}, torch {torch.__version__}; "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start; "
-          f"BLAS and torch on one thread; CPU time per call, fastest of {repeats} repeats.\n")
+          f"BLAS and torch on one thread, malloc thresholds fixed; CPU time per call, "
+          f"fastest of {repeats} repeats.\n")
     check_agreement(X, Y)
     print(compare(X, Y, repeats))
     print()
