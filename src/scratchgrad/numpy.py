@@ -70,8 +70,8 @@ Node.reshape = lambda self, *shape: reshape(self, one_or_many(shape))
 
 
 def one_or_many(sizes):
-    """x.reshape(2, 3) and x.reshape((2, 3)) both mean the shape (2, 3); () means None."""
-    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) or len(sizes) == 1 and sizes[0] is None:
+    """x.reshape(2, 3) and x.reshape((2, 3)) both mean (2, 3); x.transpose() means None."""
+    if len(sizes) == 1 and (sizes[0] is None or isinstance(sizes[0], (tuple, list))):
         return sizes[0]
     return sizes or None
 
