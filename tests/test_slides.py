@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -273,6 +274,15 @@ FACTS = """(() => {
         rawTex: (copy.textContent.match(/\\$[^$]+\\$|\\\\\\(|\\\\\\[/g) || []).slice(0, 5),
         notes: notes.map(n => n.textContent.trim()).filter(Boolean),
         brokenImages: [...document.images].filter(i => i.complete && !i.naturalWidth).map(i => i.src),
+        tall: window.Reveal ? Reveal.getSlides().map((slide, index) => {  // content taller than a slide
+            // reveal.js hides slides away from the current one: show the slide (and its section)
+            // for as long as it takes to measure it.
+            const shown = [slide, slide.parentElement].map(e => [e, e.style.display, e.hidden]);
+            shown.forEach(([e]) => { e.style.display = 'block'; e.hidden = false; });
+            const height = slide.scrollHeight;
+            shown.forEach(([e, display, hidden]) => { e.style.display = display; e.hidden = hidden; });
+            return [index + 1, height];
+        }).filter(([index, height]) => height > Reveal.getConfig().height + 2) : [],
     };
 })()"""
 
@@ -301,10 +311,25 @@ def deck_folder(tmp_path_factory) -> Path:
     return out
 
 
+class TallSlideWarning(UserWarning):
+    """A slide's content is taller than the slide: the static deck scrolls it, RISE may cut it."""
+
+
 @pytest.fixture(scope="session")
 def visits(chromium, deck_folder) -> dict[str, Visit]:
-    """Each deck, opened once; the tests below read what was measured."""
-    return {nb.name: chromium.inspect(deck_folder / slides.deck_name(nb)) for nb in NOTEBOOKS}
+    """Each deck, opened once; the tests below read what was measured.
+
+    Slides taller than the screen are reported as warnings (they scroll, so nothing is lost,
+    but they read badly): split them with a `subslide`, or shorten the code above a plot.
+    """
+    found = {nb.name: chromium.inspect(deck_folder / slides.deck_name(nb)) for nb in NOTEBOOKS}
+    height = int(slides.SLIDE_SIZE[1])
+    for name, visit in found.items():
+        if visit.facts.get("tall"):
+            warnings.warn(TallSlideWarning(
+                f"{name}: slides taller than the screen ({height} px): " + ", ".join(
+                    f"{index} ({pixels} px)" for index, pixels in visit.facts["tall"])))
+    return found
 
 
 def ident(path: Path) -> str:

@@ -47,6 +47,9 @@ MATHJAX_URL = "assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
 REQUIRE_URL = "assets/require.js"
 JQUERY_URL = "assets/jquery.min.js"
 
+# The slide's size in CSS pixels before reveal.js scales it to the screen (16:10).
+SLIDE_SIZE = ("1280", "800")
+
 # node_modules/<source> is copied to assets/<destination>.
 ASSETS = {
     "reveal.js/dist": "reveal.js/dist",
@@ -156,6 +159,8 @@ def exporter():
     options.jquery_url = JQUERY_URL
     options.reveal_theme = "white"  # local fonts; the default theme imports Google Fonts
     options.reveal_number = "c/t"  # "12/40" in the corner: where we are in the deck
+    options.reveal_width, options.reveal_height = SLIDE_SIZE
+    options.reveal_scroll = True  # a slide taller than the screen scrolls instead of being cut
     options.embed_images = True  # markdown images travel inside the deck
     options.exclude_input_prompt = True  # "In [3]:" only takes room on a slide
     options.exclude_output_prompt = True
