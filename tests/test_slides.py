@@ -516,3 +516,17 @@ def test_schedule_is_rewritten_between_its_markers_only(tmp_path):
     slides.refresh_readme("| newer |", guide)
     assert guide.read_text() == f"intro\n{slides.SCHEDULE_BEGIN}\n| newer |\n{slides.SCHEDULE_END}\noutro\n"
     assert slides.SCHEDULE_BEGIN in (slides.SLIDES / "README.md").read_text()
+
+
+def test_solution_decks_show_the_code_without_the_exercise_markers(tmp_path):
+    solution = next(nb for nb in NOTEBOOKS if nb.parent.name == "solutions")
+    assert "### BEGIN SOLUTION" in solution.read_text()
+    page = slides.build_deck(solution, tmp_path).read_text()
+    assert "BEGIN SOLUTION" not in page and "END SOLUTION" not in page and "### HINT:" not in page
+    before = nbformat.read(solution, as_version=4)
+    after = slides.without_exercise_markers(nbformat.read(solution, as_version=4))
+    for old, new in zip(before.cells, after.cells):  # only the marker lines go; the answers stay
+        assert new.source.splitlines() == [line for line in old.source.splitlines()
+                                           if not line.strip().startswith(("### BEGIN SOLUTION",
+                                                                           "### END SOLUTION",
+                                                                           "### HINT:"))]

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import nbformat
 
+from demystify.exercises import BEGIN, END, HINT
 from demystify.notebooks import lessons_and_solutions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,10 +168,24 @@ def exporter():
     return SlidesExporter(config=config)
 
 
+def without_exercise_markers(notebook):
+    """The notebook with the ``### BEGIN SOLUTION`` / ``### HINT:`` / ``### END SOLUTION`` lines
+    of a solution removed: on a slide they are noise (the exercise notebook shows the hints)."""
+    for cell in notebook.cells:
+        lines = cell.source.split("\n")
+        kept = [line for line in lines
+                if line.strip() not in (BEGIN, END) and not line.strip().startswith(HINT)]
+        if len(kept) != len(lines):
+            cell.source = "\n".join(kept)
+    return notebook
+
+
 def build_deck(notebook: Path, out: Path, slides_exporter=None) -> Path:
     """Write the deck of ``notebook`` into ``out`` (which must hold ``assets/``); return its path."""
     slides_exporter = slides_exporter or exporter()
-    body, _ = slides_exporter.from_filename(str(notebook))
+    content = without_exercise_markers(nbformat.read(notebook, as_version=4))
+    body, _ = slides_exporter.from_notebook_node(
+        content, resources={"metadata": {"name": notebook.stem, "path": str(notebook.parent)}})
     deck = out / deck_name(notebook)
     deck.write_text(body, encoding="utf-8")
     return deck
