@@ -42,7 +42,10 @@ changing an array in place; ``argmax``, ``allclose``, comparisons and ``shape`` 
 traced value's plain numbers and return plain numpy results (they have no gradient).
 
 ``python -m scratchgrad.bench`` (``make bench``) times scratchgrad against hand-written
-numpy, autograd and PyTorch; it is not part of the lesson.
+numpy, autograd and PyTorch; it is not part of the lesson.  Notebook 15 uses its helpers,
+which are kept stable: ``init_params(sizes)``, ``make_loss(np)``, ``numpy_gradient(params,
+X, Y)`` (backpropagation by hand), ``trainers(params)`` ({name: (gradient, step, convert)}),
+``batches_of(X, Y, size)``, ``cpu_seconds_per_call(functions, batches)``, ``show_time(s)``.
 """
 from scratchgrad.graph import Node, NotDifferentiable, grad, value_and_grad
 from scratchgrad import numpy  # noqa: F401  (gives traced values their operators)
