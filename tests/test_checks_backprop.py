@@ -5,10 +5,14 @@ is one of the slips the checks promise to recognise, including the known mistake
 original workshop's code (the divide and tanh VJPs, bias gradients left broadcast, a
 recursive walk).
 """
+import ast
 import itertools
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import autograd.numpy as anp
+import nbformat
 import numpy as np
 import pytest
 from autograd import grad as autograd_grad
@@ -438,6 +442,66 @@ def test_walk_that_returns_a_list_is_told_to_return_a_dict(table):
     right = make_backward(table)
     text = failure(check_backward, lambda output: list(right(output).values()), Node)
     assert "expected a dict {node: gradient}" in text
+
+
+def walk_without_membership_check(vjps):
+    """A right walk that indexes VJPS[node.fun] without checking: KeyError for a missing VJP."""
+    def backward(output):
+        grads = {output: np.ones_like(output.value)}
+        for node in reversed(topological_order(output)):
+            if node.fun is None:
+                continue
+            inputs = [parent.value for parent in node.parents]
+            for parent, make_vjp in zip(node.parents, vjps[node.fun]):
+                share = make_vjp(node.value, *inputs, **node.kwargs)(grads[node])
+                grads[parent] = grads[parent] + share if parent in grads else share
+        return grads
+    return backward
+
+
+@pytest.mark.parametrize("careful", [True, False], ids=["raises its own error", "KeyError"])
+def test_a_vjp_missing_from_the_table_is_blamed_on_the_table_not_the_walk(table, careful):
+    Node, _ = make_node_class()
+    del table[np.exp]
+    backward = make_backward(table) if careful else walk_without_membership_check(table)
+    text = failure(check_backward, backward, Node)
+    assert text.startswith("✗ backward stopped at exp, which has no VJP in the table yet")
+    assert "complete the table in exercises 1 and 2" in text
+    assert "not written yet" not in text and "before any gradient" not in text
+
+
+@pytest.mark.parametrize("careful", [True, False], ids=["raises its own error", "KeyError"])
+def test_grad_on_a_table_missing_a_vjp_names_the_missing_vjp(table, careful):
+    Node, wnp = make_node_class()
+    del table[np.power]
+    backward = make_backward(table) if careful else walk_without_membership_check(table)
+    text = failure(check_grad, make_grad(backward, Node), wnp)
+    assert "stopped at power, which has no VJP in the table yet" in text
+    assert "not written yet" not in text
+
+
+def stub_hint(function_name):
+    """The hint of the generated exercise's stub for `def function_name(`."""
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "14-backprop-exercises.ipynb"
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "code" and f"def {function_name}(" in cell.source:
+            return ast.literal_eval(re.search(r"NotImplementedError\((.*)\)", cell.source).group(1))
+    raise AssertionError(f"no stub for {function_name}")
+
+
+def test_the_generated_stubs_are_reported_as_unwritten_with_their_hints(table):
+    Node, wnp = make_node_class()
+
+    def stub(function_name):
+        def raise_hint(*args, **kwargs):
+            raise NotImplementedError(stub_hint(function_name))
+        return raise_hint
+    text = failure(check_backward, stub("backward"), Node)
+    assert text.startswith("✗ backward is not written yet.") and stub_hint("backward") in text
+    text = failure(check_grad, lambda fun, argnum=0: stub("grad"), wnp)
+    assert text.startswith("✗ grad is not written yet.") and stub_hint("grad") in text
+    text = failure(check_grad, make_grad(stub("backward"), Node), wnp)
+    assert "not written yet" in text and "no VJP" not in text
 
 
 def test_unwritten_walk_shows_its_hint():
