@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 import torch
 
-from demystify.baselines import SIZES, build_network, predict, pytorch_baseline, train
+from demystify.baselines import (SIZES, build_network, predict, pytorch_baseline, train,
+                                  train_baseline)
 from demystify.data import one_hot, pulsar_split
 
 
@@ -82,3 +83,16 @@ def test_training_records_the_real_mean_squared_error_and_lowers_it(split):
     assert len(losses) == 50
     assert losses[0] == pytest.approx(np.mean((before - Y) ** 2), rel=1e-12)  # not mean(err)**2
     assert losses[-1] < 0.8 * losses[0]
+
+
+def test_train_baseline_gives_the_same_network_and_the_loss_before_each_step(baseline, split):
+    (model, scores), losses = train_baseline(split)
+    for first, second in zip(weights(baseline.model), weights(model)):
+        assert np.array_equal(first, second)
+    assert scores == baseline.scores
+    assert len(losses) == 500
+    torch.manual_seed(2019)                                  # the recipe's starting weights
+    with torch.no_grad():
+        start = build_network(SIZES)(torch.from_numpy(split.X_train)).numpy()
+    assert losses[0] == pytest.approx(np.mean((start - one_hot(split.y_train)) ** 2), rel=1e-12)
+    assert losses[-1] < losses[0] / 5
