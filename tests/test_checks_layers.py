@@ -125,11 +125,18 @@ def only_when_square(wrong):
     (lambda X, W, b: np.tanh(W @ X + b), "Did you compute W @ X instead of X @ W?"),
     (lambda X, W, b: np.tanh(X @ W + b[:, None]), "Did you reshape b into a column?"),
     (lambda X, W, b: np.tanh(X @ W.T + b), "Did you use W.T?"),
-], ids=["W @ X", "column bias", "W.T"])
+    (lambda X, W, b: np.tanh(X * W + b), "Did you write X * W?"),
+], ids=["W @ X", "column bias", "W.T", "X * W"])
 def test_silent_mistakes_of_square_shapes_are_named(wrong, message):
     text = failure(check_layer_forward, only_when_square(wrong))
     assert "on X (3, 3) has the right shape but not the right values" in text
     assert message in text
+
+
+def test_elementwise_product_is_named_not_blamed_on_the_bias():
+    text = failure(check_layer_forward, lambda X, W, b: np.tanh(X * W + b))
+    assert "raised ValueError" in text and "Did you write X * W?" in text
+    assert "could not add the bias" not in text
 
 
 def test_unsolved_exercise_still_shows_its_hint():

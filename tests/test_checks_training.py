@@ -90,6 +90,15 @@ def test_loss_that_skips_a_layer_gets_a_shape_walkthrough():
     assert "raised ValueError" in text and "Was a layer skipped" in text
 
 
+def test_loss_with_an_elementwise_product_gets_the_shape_walkthrough():
+    def elementwise(p, X, Y):
+        H1 = anp.tanh(X * p[0] + p[1])              # (n, 8) * (8, 25): numpy refuses
+        H2 = anp.tanh(H1 @ p[2] + p[3])
+        return anp.mean((anp.tanh(H2 @ p[4] + p[5]) - Y) ** 2)
+    text = failure(check_loss, elementwise)
+    assert "raised ValueError" in text and "H * W instead of H @ W" in text
+
+
 def test_loss_averaged_over_one_axis_only_says_the_loss_is_one_number():
     text = failure(check_loss, lambda p, X, Y: anp.mean(error(p, X, Y) ** 2, axis=0))
     assert "has shape (2,); expected ()" in text and "one number" in text

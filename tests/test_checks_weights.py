@@ -137,6 +137,16 @@ def test_forward_mistakes_are_named(wrong, message):
     assert message in failure(check_forward, wrong)
 
 
+def test_forward_with_an_elementwise_product_is_told_about_the_matrix_product():
+    def elementwise(params, X):
+        H = X
+        for k in range(0, len(params), 2):
+            H = np.tanh(H * params[k] + params[k + 1])
+        return H
+    text = failure(check_forward, elementwise)
+    assert "raised ValueError" in text and "H * W (entry by entry)" in text
+
+
 @pytest.mark.parametrize("activation, message", [
     (lambda z: 1 / (1 + np.exp(-z)), "sigmoid"), (lambda z: np.maximum(z, 0), "ReLU")])
 def test_forward_with_another_activation_is_named(activation, message):

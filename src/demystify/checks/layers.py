@@ -52,7 +52,12 @@ def _call_layer(function: Callable, name: str, X, W, b, matmul_hint: str):
         return function(X.copy(), W.copy(), b.copy())
     except ValueError as error:
         text = str(error)
-        if "broadcast" in text:
+        compact = text.replace(" ", "")
+        if "broadcast" in text and _compact(X.shape) in compact and _compact(W.shape) in compact:
+            hint = (f"numpy tried to combine X {X.shape} and W {W.shape} entry by entry. Did you "
+                    "write X * W? * multiplies matching entries; a layer needs the matrix "
+                    "product X @ W, which dots each row of X with each column of W.")
+        elif "broadcast" in text:
             hint = (f"numpy could not add the bias. X @ W has shape {(X.shape[0], W.shape[1])} "
                     f"and b, as given, has shape {b.shape}: numpy adds it to every row. Did you "
                     "reshape b into a column (b[:, None]), or compute the product the other "
@@ -60,6 +65,11 @@ def _call_layer(function: Callable, name: str, X, W, b, matmul_hint: str):
         else:
             hint = matmul_hint
         fail(f"{name} raised ValueError for inputs {_shapes(X=X, W=W, b=b)}:\n{text}", hint)
+
+
+def _compact(shape) -> str:
+    """A shape as numpy's error messages print it: (5,4)."""
+    return "(" + ",".join(str(d) for d in shape) + ")"
 
 
 def _matmul_hint(X, W) -> str:
@@ -84,6 +94,9 @@ def _layer_mistakes(X, W, b) -> list[tuple[np.ndarray, str]]:
          "Did you compute W @ X instead of X @ W? Samples are the rows of X, so X comes first."),
         (lambda: np.tanh(X @ W.T + b),
          "Did you use W.T? W already has shape (n_in, n_out): X @ W is all it takes."),
+        (lambda: np.tanh(X * W + b),
+         "Did you write X * W? * multiplies matching entries (it only ran because X and W "
+         "happen to have the same shape here); a layer needs the matrix product X @ W."),
         (lambda: np.tanh(X @ W + b[:, None]),
          "Did you reshape b into a column? Then sample i gets bias b[i] in every neuron. "
          "Leave b as it is, shape (n_out,): numpy adds it to every row."),

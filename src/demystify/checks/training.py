@@ -110,7 +110,8 @@ def _call(fn: Callable, what: str, args: tuple, signature: str):
         hint = None
         if "broadcast" in str(error) or "matmul" in str(error):
             hint = ("Check the shapes layer by layer: X (n, 8) -> H1 (n, 25) -> H2 (n, 10) "
-                    "-> Y_hat (n, 2), like Y. Was a layer skipped, or a product written W @ X?")
+                    "-> Y_hat (n, 2), like Y. Was a layer skipped, or a product written W @ X "
+                    "or H * W instead of H @ W?")
         fail(f"{what} raised ValueError: {error}", hint)
     if result is None:
         fail(f"{what} returned None.", "Did you forget to `return` the result?")

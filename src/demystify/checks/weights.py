@@ -178,7 +178,8 @@ def check_forward(forward: Callable) -> None:
                  f"{[p.shape for p in params]}:\n{error}",
                  "params is [W1, b1, W2, b2, W3, b3], weights and biases alternating. Samples "
                  "are rows, so each layer is H @ W + b, e.g. X (n, 8) @ W1 (8, 25) -> (n, 25). "
-                 "Did you write W @ X, or take the parameters in another order?")
+                 "Did you write W @ X, or H * W (entry by entry) instead of the matrix product "
+                 "H @ W, or take the parameters in another order?")
         expect_array(result, reference_forward(params, X), f"forward(params, X) for X {X.shape}",
                      mistakes=_forward_mistakes(params, X),
                      shape_hint="Expected one row per sample and one column per output.")
