@@ -76,3 +76,12 @@ def test_expect_true_fails_only_when_false():
 @pytest.mark.parametrize("k, text", [(2.0, "2"), (0.25, "1/4"), (-1 / 3, "-1/3"), (0.3712, "0.371")])
 def test_factors_read_as_simple_fractions(k, text):
     assert describe_factor(k) == text
+
+
+def test_two_single_numbers_are_not_said_to_differ_by_an_arbitrary_factor():
+    with pytest.raises(CheckFailed) as error:
+        expect_array(0.41 * 1.2345, 1.2345, "loss")
+    assert "factor" not in str(error.value) and "loss is 0.506145; expected 1.2345." in str(error.value)
+    with pytest.raises(CheckFailed) as error:
+        expect_array(24 * 1.2345, 1.2345, "loss")   # a sum instead of a mean: a real clue
+    assert "off by a factor of 24" in str(error.value)

@@ -114,9 +114,12 @@ def expect_array(actual, expected, what: str, mistakes: Mistakes = (),
         fail(f"{what} has the wrong sign: every value is flipped.",
              "Check a subtraction that is the wrong way round, or a missing minus sign.")
     factor = _constant_factor(actual, expected)
-    if factor is not None:
+    # Any two single numbers differ by "a factor": only a simple one (2, 1/4, 24) says anything.
+    if factor is not None and (actual.size > 1 or "." not in describe_factor(factor)):
         fail(f"{what} is off by a factor of {describe_factor(factor)}.",
              "Check a mean against a sum, a missing 2 from a square, or a scale.")
+    if actual.ndim == 0:
+        fail(f"{what} is {float(actual):.6g}; expected {float(expected):.6g}.")
     worst = np.unravel_index(np.argmax(np.abs(actual - expected)), actual.shape)
     fail(f"{what} has the right shape but different values: at index {tuple(map(int, worst))} "
          f"it is {actual[worst]:.6g}, expected {expected[worst]:.6g}.")
