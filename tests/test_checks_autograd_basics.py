@@ -62,6 +62,11 @@ def test_tanh_of_tanh_is_named():
     assert "applies tanh twice" in text
 
 
+def test_tanh_of_x_squared_is_named():
+    text = failure(check_derivative, anp.tanh, lambda x: 1 - anp.tanh(x ** 2))
+    assert "np.tanh(x**2) squares x instead" in text
+
+
 def test_tanh_sign_slip_is_named():
     assert "Check the sign" in failure(check_derivative, anp.tanh, lambda x: 1 + anp.tanh(x) ** 2)
 

@@ -59,6 +59,8 @@ TANH = Known(
          "Close: the derivative is sech²(x) = 1 / cosh(x)**2. Square the cosh."),
         (lambda x: 1 - x ** 2,
          "1 - x**2 squares x, not tanh(x): the derivative is 1 - tanh(x)**2."),
+        (lambda x: 1 - np.tanh(x ** 2),
+         "tanh²(x) means (tanh x)², np.tanh(x)**2; np.tanh(x**2) squares x instead."),
     ])
 
 GAUSS = Known(
