@@ -104,7 +104,7 @@ def verify(text: str, origin: str, fix: str = REPAIR) -> str:
                 f"(8 features and the label).\n{fix}")
     if len(rows) != N_ROWS:
         raise DataError(
-            f"{origin} has {len(rows):,} rows; expected {N_ROWS:,}: the file is "
+            f"{origin} has {len(rows):,} row{'s' * (len(rows) != 1)}; expected {N_ROWS:,}: the file is "
             f"incomplete or is a different data set.\n{fix}")
     pulsars = sum(row.rsplit(",", 1)[1].strip() == "1" for row in rows)
     if pulsars != N_PULSARS:

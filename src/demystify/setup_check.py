@@ -140,10 +140,20 @@ def scratchgrad_row() -> Row:
     return Row("scratchgrad", OK, "the course's own autodiff imports")
 
 
+def packages_summary(rows: list[Row]) -> list[Row]:
+    """One row for the packages that are as pinned, and a row of its own for each that is not."""
+    good = [row for row in rows if row.status == OK]
+    versions = {row.item: row.detail for row in good}
+    shown = ", ".join(f"{name} {versions[name]}" for name in ("numpy", "autograd", "torch")
+                      if name in versions)
+    summary = Row("packages", OK, f"{len(good)} of {len(rows)} as the course pins them ({shown}, ...)")
+    return ([summary] if good else []) + [row for row in rows if row.status != OK]
+
+
 def check() -> list[Row]:
     """Every row of the set-up check, in the order the table shows them."""
-    return [python_row(), kernel_row(), *package_rows(), gradient_row(), scratchgrad_row(),
-            data_row(), dot_row()]
+    return [python_row(), kernel_row(), *packages_summary(package_rows()), gradient_row(),
+            scratchgrad_row(), data_row(), dot_row()]
 
 
 class Report:
