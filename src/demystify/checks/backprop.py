@@ -23,6 +23,7 @@ from collections import Counter
 import numpy as np
 
 from demystify.checks.core import CheckFailed, expect_array, expect_true, fail, passed
+from demystify.checks.wrapper import _graph_nodes as _nodes
 
 # --- the reference: one VJP per input, and the walk ----------------------------------
 
@@ -125,17 +126,6 @@ def _walk(output, mode: str = "right"):
             for parent, share in shares(node):     # each share computed just before it is added
                 receive(parent, share)
     return grads
-
-
-def _nodes(output) -> list:
-    """Every node of output's graph once, parents first."""
-    seen, stack = {id(output): output}, [output]
-    while stack:
-        for parent in stack.pop().parents:
-            if id(parent) not in seen:
-                seen[id(parent)] = parent
-                stack.append(parent)
-    return sorted(seen.values(), key=lambda node: node.number)
 
 
 def numerical_gradient(scalar_fun, x, h: float = 1e-6) -> np.ndarray:
