@@ -165,6 +165,8 @@ def exporter():
     options.embed_images = True  # markdown images travel inside the deck
     options.exclude_input_prompt = True  # "In [3]:" only takes room on a slide
     options.exclude_output_prompt = True
+    # progress bars redraw their line with \r: show only the final state, as Jupyter does
+    config.CoalesceStreamsPreprocessor.enabled = True
     return SlidesExporter(config=config)
 
 
