@@ -34,7 +34,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m ipykernel install --user --name demystify-nn --display-name "Python (Demystifying NNs)"
 	@touch $@
 
-data: $(STAMP) ## fetch the HTRU2 data (UCI, or $$HTRU2_URL) and verify it
+data: $(STAMP) ## fetch the HTRU2 data (from UCI, or from HTRU2_URL) and verify it
 	$(PY) -m demystify.data
 
 setup-check: $(STAMP) ## print what is installed and working, and what to fix
