@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import tracemalloc
 import warnings
 
@@ -14,7 +15,7 @@ import scratchgrad
 import scratchgrad.numpy as np
 from scratchgrad import Node, grad, value_and_grad
 from scratchgrad.bench import init_params, make_loss
-from scratchgrad.graph import backward, reverse_topological
+from scratchgrad.graph import backward, record, reverse_topological
 
 RNG = numpy.random.default_rng(2019)
 X = RNG.normal(size=(16, 8))
@@ -93,6 +94,93 @@ def test_gradients_are_not_kept_in_the_graph_so_walking_twice_gives_the_same_ans
     numpy.testing.assert_array_equal(first, [2.0, 4.0])
 
 
+def test_a_recorded_call_writes_each_operation_on_its_tape_in_the_order_it_ran():
+    x = Node(numpy.array([0.5, -1.0]), name="x")
+    end, tape = record(lambda x: np.sum(np.tanh(x) * x), (x,), {})
+    assert [node.op for node in tape] == ["tanh", "multiply", "sum"]
+    assert tape[-1] is end
+    later = np.tanh(x)
+    assert all(node is not later for node in tape)      # recording stopped with the call
+    position = {node: i for i, node in enumerate(tape)}
+    for node in tape:
+        for parent, _ in node.parents:
+            assert parent is x or position[parent] < position[node]
+
+
+def test_the_walk_along_the_tape_skips_operations_that_do_not_lead_to_the_output():
+    def f(np):
+        def fun(x):
+            np.exp(x) * 3.0                             # recorded, never used by the loss
+            return np.sum(np.tanh(x))
+        return fun
+    x = numpy.array([0.3, -1.2, 2.0])
+    numpy.testing.assert_allclose(grad(f(np))(x), 1 - numpy.tanh(x) ** 2, rtol=1e-12)
+    numpy.testing.assert_allclose(grad(f(np))(x), autograd.grad(f(anp))(x), rtol=1e-12)
+
+
+def test_a_traced_value_kept_from_an_earlier_call_fails_loudly_instead_of_losing_its_gradient():
+    kept = []
+
+    def f(x):
+        if not kept:
+            kept.append(np.tanh(x))
+            return np.sum(kept[0])
+        return np.sum(x * kept[0])                      # a node of the previous call's graph
+    x = numpy.array([0.5, 1.0])
+    grad(f)(x)
+    with pytest.raises(scratchgrad.NotDifferentiable, match=r"(?s)not made during this call.*"
+                                                             r"inside the function"):
+        grad(f)(x)
+
+
+def test_a_traced_value_made_on_another_thread_fails_loudly_instead_of_losing_its_gradient():
+    def f(x):
+        made = []
+        worker = threading.Thread(target=lambda: made.append(np.tanh(x)))
+        worker.start()
+        worker.join()
+        return np.sum(made[0] * x)
+    with pytest.raises(scratchgrad.NotDifferentiable, match="on another thread"):
+        grad(f)(numpy.array([0.5, 1.0]))
+
+
+def test_threads_taking_gradients_at_the_same_time_each_get_the_right_answer():
+    expected = autograd.grad(autograd_loss)(PARAMS, X, Y)
+    dloss = grad(loss)
+    wrong, errors = [], []
+
+    def work():
+        try:
+            for _ in range(200):
+                for ours, theirs in zip(dloss(PARAMS, X, Y), expected):
+                    if not numpy.allclose(ours, theirs, rtol=1e-10, atol=1e-14):
+                        wrong.append(ours)
+        except Exception as error:              # noqa: BLE001  (reported below)
+            errors.append(error)
+    workers = [threading.Thread(target=work) for _ in range(4)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)                 # switch threads as often as possible
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not errors and not wrong
+
+
+def test_a_gradient_taken_inside_a_function_being_differentiated_records_on_its_own_tape():
+    inner = grad(lambda w: np.sum(w ** 2))
+
+    def outer(x):
+        g = inner(numpy.array([1.0, 2.0]))          # plain numbers in, plain gradient out
+        return np.sum(np.tanh(x) * g)
+    x = numpy.array([0.3, -0.4])
+    numpy.testing.assert_allclose(grad(outer)(x), (1 - numpy.tanh(x) ** 2) * [2.0, 4.0],
+                                  rtol=1e-12)
+
+
 def test_calling_a_gradient_function_twice_gives_the_same_answer():
     dloss = grad(loss)
     first = dloss(PARAMS, X, Y)
@@ -167,6 +255,13 @@ def test_gradients_are_new_arrays_that_can_be_changed_in_place_safely():
     ga *= 10
     numpy.testing.assert_array_equal(gb, [1.0, 1.0, 1.0])
     numpy.testing.assert_array_equal(a, [1.0, 1.0, 1.0])
+
+
+def test_gradients_that_are_views_of_one_array_are_returned_as_separate_arrays():
+    a, b = numpy.ones((2, 3)), numpy.ones((3, 2))
+    ga, gb = grad(lambda a, b: np.sum(a.T + b), (0, 1))(a, b)   # ga is gb transposed
+    ga *= 10
+    numpy.testing.assert_array_equal(gb, numpy.ones((3, 2)))
 
 
 def test_a_parameter_the_loss_does_not_use_gets_a_zero_gradient():

@@ -12,19 +12,22 @@ Three ideas, in the order they happen when you call ``grad(loss)(params, X, Y)``
    ``scratchgrad/vjps.py``.  Anything else called on a node raises an error: a
    node never silently drops out of the graph.
 
-2. **Order.**  Every node gets a number when it is made, and a node is always made
-   after its parents, so sorting the nodes from the highest number down gives a
-   *reverse topological order*: a node comes only after every node computed from it.
-   :func:`reverse_topological` finds the nodes with a stack instead of recursion, so
-   a chain of 10,000 operations is no problem.
+2. **Order.**  A node is always made after its parents, so the order in which
+   the nodes are made, read backwards, is a *reverse topological order*: a node
+   comes only after every node computed from it.  While grad runs your function,
+   :func:`record` has each new node written on a *tape*, a list in the order the
+   nodes are made, so that order costs nothing to find.  (A graph made by hand,
+   outside grad, has no tape: :func:`reverse_topological` finds its nodes by
+   following parents and sorts them by the number each node gets when it is made.)
 
 3. **Walk back.**  :func:`backward` starts from the output with gradient 1 and, in
    that order, hands each node's gradient to its parents through their VJPs.  A
    node used twice receives two contributions and adds them (the multivariable
-   chain rule).  :func:`grad` and :func:`value_and_grad` wrap the three steps with
-   the calling conventions of HIPS autograd.
+   chain rule).  It is a loop over a list, not recursion, so a chain of 10,000
+   operations is no problem.  :func:`grad` and :func:`value_and_grad` wrap the three
+   steps with the calling conventions of HIPS autograd.
 
-The gradients live in a dictionary made for one call, never in the nodes, so a
+The tape and the gradients are made for one call, never kept in the nodes, so a
 gradient function gives the same answer every time it is called, and the whole
 graph is freed as soon as the call returns.  The VJPs work on plain numpy arrays,
 so scratchgrad computes first derivatives (all that training needs), not
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import threading
 import warnings
 from functools import wraps
 from operator import attrgetter
@@ -181,7 +185,8 @@ def primitive(fun):
 
     Called on plain values it is just ``fun``.  Called with nodes among its positional
     arguments, it computes ``ans = fun(*values)`` on their plain values and returns
-    ``Node(ans)`` whose parents are those nodes, each with its VJP.  The VJPs are set by
+    ``Node(ans)`` whose parents are those nodes, each with its VJP, and writes that node
+    on the tape if grad is recording one.  The VJPs are set by
     ``defvjp`` in the table: ``fun.vjp_makers[i](ans, *values, **kwargs)`` returns the
     VJP for argument i, a function of the gradient ``g`` of ``ans``.
     """
@@ -200,7 +205,13 @@ def primitive(fun):
         for i, arg in enumerate(args):
             if isinstance(arg, Node):
                 parents.append((arg, recorded.vjp_makers[i](ans, *values, **kwargs)))
-        return Node(ans, name, parents) if parents else ans
+        if not parents:
+            return ans                              # no traced argument: plain numpy
+        node = Node(ans, name, parents)
+        tape = RECORDING.tape
+        if tape is not None:
+            tape.append(node)                       # grad is recording: write it on the tape
+        return node
 
     recorded.vjp_makers = ()
     PRIMITIVES[fun] = recorded
@@ -217,14 +228,40 @@ def nondifferentiable(*funs):
     NONDIFFERENTIABLE.update(funs)
 
 
-# --- the walk --------------------------------------------------------------------
+# --- the order -------------------------------------------------------------------
+
+class Recording(threading.local):
+    """Where ``primitive`` writes the nodes it makes: ``RECORDING.tape``, a list or None.
+
+    Each thread has its own, so two threads never write on each other's tape.
+    """
+    tape = None
+
+
+RECORDING = Recording()
+
+
+def record(fun, args, kwargs):
+    """Run ``fun(*args, **kwargs)`` writing every node it makes on a new tape: (result, tape).
+
+    The tape lists the nodes oldest first.  A node is made after its parents, so
+    ``reversed(tape)`` is a reverse topological order.  Recordings nest: one started
+    inside ``fun`` (by another gradient function) has its own tape until it ends.
+    """
+    outer, RECORDING.tape = RECORDING.tape, []
+    try:
+        return fun(*args, **kwargs), RECORDING.tape
+    finally:
+        RECORDING.tape = outer
+
 
 def reverse_topological(end):
     """``end`` and every node it was computed from, each once, newest first: a list.
 
-    First find the nodes (following parents from ``end``, with a stack rather than
-    recursion), then sort them by number, largest first.  A node is made after its
-    parents, so in that order a node comes after every node computed from it.
+    For a graph made without a tape.  First find the nodes (following parents from
+    ``end``, with a stack rather than recursion), then sort them by number, largest
+    first: a node is made after its parents, so it comes after every node computed
+    from it.
     """
     found, stack = {end}, [end]
     while stack:
@@ -236,21 +273,30 @@ def reverse_topological(end):
     return sorted(found, key=attrgetter("number"), reverse=True)
 
 
-def backward(end, g_end):
+# --- the walk --------------------------------------------------------------------
+
+def backward(end, g_end, order=None):
     """The gradient of ``end`` with respect to each leaf it was computed from: {leaf: array}.
 
-    ``g_end`` is the gradient of the output with respect to itself (ones).  Each node's
-    gradient is complete when the walk reaches it; it goes to the node's parents through
-    their VJPs and is then forgotten.  A parent reached twice adds up both shares.
+    ``g_end`` is the gradient of the output with respect to itself (ones).  ``order``
+    holds the nodes newest first: ``reversed(tape)`` for a recorded call (nodes that do
+    not lead to ``end`` are skipped), ``reverse_topological(end)`` if not given.  Each
+    node's gradient is complete when the walk reaches it; it goes to the node's parents
+    through their VJPs and is then forgotten.  A parent reached twice adds up both shares.
     """
     grads = {end: g_end}
-    for node in reverse_topological(end):
+    for node in reverse_topological(end) if order is None else order:
         if not node.parents:
             continue                        # a leaf: its gradient is part of the answer
-        g = grads.pop(node)                 # complete now; the parents get their shares
+        g = grads.pop(node, None)           # complete now; the parents get their shares
+        if g is None:
+            continue                        # (a recorded node that does not lead to end)
         for parent, vjp in node.parents:
             share = vjp(g)
             grads[parent] = grads[parent] + share if parent in grads else share
+    for node in grads:
+        if node.parents:                    # a node the order missed: never pass it over
+            raise NotDifferentiable(OFF_THE_TAPE)
     return grads
 
 
@@ -269,8 +315,9 @@ def value_and_grad(fun, argnum=0):
 
     @wraps(fun)
     def value_and_gradient(*args, **kwargs):
-        if any(isinstance(x, Node) for x in args) or any(isinstance(x, Node) for x in kwargs.values()):
-            raise NotDifferentiable(FIRST_ORDER)
+        for x in (*args, *kwargs.values()):
+            if isinstance(x, Node):
+                raise NotDifferentiable(FIRST_ORDER)
         args = list(args)
         try:
             for i in positions:
@@ -278,11 +325,11 @@ def value_and_grad(fun, argnum=0):
         except IndexError:
             raise TypeError(f"grad(..., argnum={argnum}): {fun.__name__} was called with "
                             f"{len(args)} positional argument(s).") from None
-        end = fun(*args, **kwargs)
-        grads = gradients(end, fun)
-        result = tuple(map_leaves(lambda leaf, _: gradient_of(leaf, grads), args[i])
-                       for i in positions)
-        return plain_value(end), (result[0] if isinstance(argnum, int) else result)
+        end, tape = record(fun, args, kwargs)
+        gradient = gradient_getter(gradients(end, fun, tape))
+        if isinstance(argnum, int):
+            return plain_value(end), map_leaves(gradient, args[argnum])
+        return plain_value(end), tuple([map_leaves(gradient, args[i]) for i in positions])
 
     return value_and_gradient
 
@@ -304,20 +351,21 @@ def grad(fun, argnum=0):
     return gradient
 
 
-def gradients(end, fun):
-    """Walk back from the output ``end`` of ``fun``: {leaf: gradient}."""
+def gradients(end, fun, tape):
+    """Walk back from the output ``end`` of ``fun`` along its tape: {leaf: gradient}."""
     if not isinstance(end, Node):
         warnings.warn(f"The output of {fun.__name__} does not depend on the arguments being "
                       f"differentiated (it is not a traced value), so their gradient is zero.",
                       stacklevel=3)
         return {}
-    if np.size(end.value) != 1:
+    value = np.asarray(end.value)
+    if value.size != 1:
         raise TypeError(
             f"grad needs a function that returns a single number (a loss), but "
-            f"{fun.__name__} returned an array of shape {end.shape}.\n"
+            f"{fun.__name__} returned an array of shape {value.shape}.\n"
             f"Reduce it to one number, for example with np.mean or np.sum.")
-    one = np.float64(1.0) if np.ndim(end.value) == 0 else np.ones(np.shape(end.value))
-    return backward(end, one)                 # d end / d end = 1
+    one = np.float64(1.0) if value.ndim == 0 else np.ones(value.shape)
+    return backward(end, one, reversed(tape))  # d end / d end = 1
 
 
 def make_leaves(tree, name):
@@ -331,7 +379,7 @@ def make_leaves(tree, name):
 def make_leaf(x, name):
     """A leaf node holding x, a float array or number (an int becomes a float)."""
     if isinstance(x, np.ndarray) and x.dtype.kind == "f":
-        return Node(x, name=name)               # the usual case: an array of floats
+        return Node(x, None, (), name)          # the usual case: an array of floats
     if isinstance(x, Node):
         raise NotDifferentiable(FIRST_ORDER)
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.number, np.ndarray)):
@@ -367,14 +415,28 @@ def map_leaves(f, tree, path=None):
     return f(tree, path)
 
 
-def gradient_of(leaf, grads):
-    """The gradient of one leaf: a new array of its shape and dtype (zeros if it was not used)."""
-    g = grads.get(leaf)
-    if g is None:
-        return np.zeros_like(leaf.value)
-    if isinstance(leaf.value, np.ndarray):
-        return np.array(g, dtype=leaf.value.dtype)   # a copy: never shared with another gradient
-    return leaf.value.dtype.type(g)
+def gradient_getter(grads):
+    """``gradient(leaf, name)``: the gradient of one leaf in ``grads``, for the caller.
+
+    It has the leaf's shape and dtype (zeros if the leaf was not used), and shares its
+    memory with nothing else: the walk's own array if it made one for this leaf alone,
+    else a copy (a VJP may hand the same array, or views of it, to two parents).
+    """
+    given = set()                                   # ids of the arrays handed out already
+
+    def gradient(leaf, name):
+        g = grads.get(leaf)
+        value = leaf.value
+        if g is None:
+            return np.zeros_like(value)
+        if not isinstance(value, np.ndarray):
+            return value.dtype.type(g)              # a number stays a number
+        if type(g) is np.ndarray and g.base is None and g.dtype == value.dtype \
+                and id(g) not in given:
+            given.add(id(g))
+            return g
+        return np.array(g, dtype=value.dtype)
+    return gradient
 
 
 def argument_names(fun):
@@ -385,6 +447,12 @@ def argument_names(fun):
         return []
     return [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
+
+OFF_THE_TAPE = (
+    "scratchgrad met a traced value that was not made during this call of the function "
+    "being differentiated (it was made before the call, by another call, or on another "
+    "thread), so its gradient cannot be passed back.\n"
+    "Compute every traced value inside the function, from its arguments.")
 
 FIRST_ORDER = ("scratchgrad computes first derivatives only: grad was given a value that is "
                "already traced (grad of grad, or grad inside a function being differentiated).")
