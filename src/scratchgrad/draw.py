@@ -36,16 +36,18 @@ def draw(fun, *args, **kwargs) -> Drawing:
 def drawing_of(end: Node) -> Drawing:
     """A Drawing of ``end`` and every node it was computed from, inputs first."""
     drawing = Drawing(rankdir="LR")
-    for node in reversed(reverse_topological(end)):
+    order = reverse_topological(end)[::-1]
+    number = {node: i for i, node in enumerate(order)}     # graphviz names: n0, n1, ...
+    for node in order:
         shape = "×".join(map(str, node.shape)) or "scalar"
         if node.parents:
-            drawing.node(f"n{node.number}", f"{node.op}\n{shape}", shape="box",
+            drawing.node(f"n{number[node]}", f"{node.op}\n{shape}", shape="box",
                          style="bold" if node is end else "solid")
         else:
-            drawing.node(f"n{node.number}", f"{node.name or 'input'}\n{shape}",
+            drawing.node(f"n{number[node]}", f"{node.name or 'input'}\n{shape}",
                          shape="ellipse", style="filled", fillcolor="#e8e8e8")
         for parent, _ in node.parents:
-            drawing.edge(f"n{parent.number}", f"n{node.number}")
+            drawing.edge(f"n{number[parent]}", f"n{number[node]}")
     return drawing
 
 

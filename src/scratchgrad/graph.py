@@ -17,8 +17,8 @@ Three ideas, in the order they happen when you call ``grad(loss)(params, X, Y)``
    comes only after every node computed from it.  While grad runs your function,
    :func:`record` has each new node written on a *tape*, a list in the order the
    nodes are made, so that order costs nothing to find.  (A graph made by hand,
-   outside grad, has no tape: :func:`reverse_topological` finds its nodes by
-   following parents and sorts them by the number each node gets when it is made.)
+   outside grad, has no tape: :func:`reverse_topological` finds an order by a
+   depth-first search from the output.)
 
 3. **Walk back.**  :func:`backward` starts from the output with gradient 1 and, in
    that order, hands each node's gradient to its parents through their VJPs.  A
@@ -36,15 +36,11 @@ derivatives of derivatives.
 from __future__ import annotations
 
 import inspect
-import itertools
 import threading
 import warnings
 from functools import wraps
-from operator import attrgetter
 
 import numpy as np
-
-_numbers = itertools.count()   # creation order: a node's number is larger than its parents'
 
 PRIMITIVES = {}          # numpy function -> its recorded version, filled by primitive()
 NONDIFFERENTIABLE = set()  # numpy functions whose results carry no gradient (argmax, ==, ...)
@@ -71,7 +67,6 @@ class Node:
     op       the name of the operation that made it ('tanh', 'matmul', ...), or None for a leaf
     parents  ((parent, vjp), ...): the nodes it was computed from, each with the function
              that turns the gradient of this node into that parent's gradient
-    number   its place in creation order (parents have smaller numbers)
     name     a leaf's name, for printing and drawing ('W1', 'params[0]'), or None
 
     Nodes behave like numpy arrays for the operations in the VJP table, including the
@@ -80,13 +75,12 @@ class Node:
     never changed in place: ``x += 1`` makes a new node and rebinds the name ``x`` to
     it (the graph keeps the old one), and ``x[0] = 1`` raises an error.
     """
-    __slots__ = ("value", "op", "parents", "number", "name")
+    __slots__ = ("value", "op", "parents", "name")
 
     def __init__(self, value, op=None, parents=(), name=None):
         self.value = value
         self.op = op
         self.parents = parents
-        self.number = next(_numbers)
         self.name = name
 
     # --- what numpy asks of an array ------------------------------------------
@@ -258,19 +252,24 @@ def record(fun, args, kwargs):
 def reverse_topological(end):
     """``end`` and every node it was computed from, each once, newest first: a list.
 
-    For a graph made without a tape.  First find the nodes (following parents from
-    ``end``, with a stack rather than recursion), then sort them by number, largest
-    first: a node is made after its parents, so it comes after every node computed
-    from it.
+    For a graph made without a tape.  A depth-first search from ``end`` lists a node
+    once all of its parents are listed, so every node comes after its parents; read
+    backwards, after every node computed from it.  A stack of (node, its parents not
+    yet looked at) replaces recursion, so a long chain is no problem.
     """
-    found, stack = {end}, [end]
+    order, seen = [], {end}
+    stack = [(end, iter(end.parents))]
     while stack:
-        node = stack.pop()
-        for parent, _ in node.parents:
-            if parent not in found:
-                found.add(parent)
-                stack.append(parent)
-    return sorted(found, key=attrgetter("number"), reverse=True)
+        node, parents = stack[-1]
+        for parent, _ in parents:
+            if parent not in seen:              # visit this parent first
+                seen.add(parent)
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:                                   # every parent is listed: list the node
+            stack.pop()
+            order.append(node)
+    return order[::-1]
 
 
 # --- the walk --------------------------------------------------------------------
@@ -405,8 +404,10 @@ def map_leaves(f, tree, path=None):
     ``path`` names x after the tree ('params[0]') if the tree's name is given, else is None.
     """
     if isinstance(tree, (list, tuple)):
-        items = [map_leaves(f, x, path and f"{path}[{i}]") if isinstance(x, CONTAINERS) else
-                 f(x, path and f"{path}[{i}]") for i, x in enumerate(tree)]
+        items = []
+        for i, x in enumerate(tree):
+            name = path and f"{path}[{i}]"
+            items.append(map_leaves(f, x, name) if isinstance(x, CONTAINERS) else f(x, name))
         if type(tree) is list:
             return items
         return type(tree)(*items) if hasattr(tree, "_fields") else type(tree)(items)
@@ -429,10 +430,10 @@ def gradient_getter(grads):
         value = leaf.value
         if g is None:
             return np.zeros_like(value)
-        if not isinstance(value, np.ndarray):
+        if type(value) is not np.ndarray:
             return value.dtype.type(g)              # a number stays a number
-        if type(g) is np.ndarray and g.base is None and g.dtype == value.dtype \
-                and id(g) not in given:
+        if type(g) is np.ndarray and g.base is None and g.dtype is value.dtype \
+                and id(g) not in given:             # (a dtype that `is not` the same: copy)
             given.add(id(g))
             return g
         return np.array(g, dtype=value.dtype)
