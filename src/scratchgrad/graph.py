@@ -278,15 +278,16 @@ def backward(end, g_end, order=None):
     """The gradient of ``end`` with respect to each leaf it was computed from: {leaf: array}.
 
     ``g_end`` is the gradient of the output with respect to itself (ones).  ``order``
-    holds the nodes newest first: ``reversed(tape)`` for a recorded call (nodes that do
-    not lead to ``end`` are skipped), ``reverse_topological(end)`` if not given.  Each
-    node's gradient is complete when the walk reaches it; it goes to the node's parents
-    through their VJPs and is then forgotten.  A parent reached twice adds up both shares.
+    holds the operations (the nodes with parents) newest first: ``reversed(tape)`` for a
+    recorded call (operations that do not lead to ``end`` are skipped), or, if not given,
+    those of ``reverse_topological(end)``.  Each node's gradient is complete when the walk
+    reaches it; it goes to the node's parents through their VJPs and is then forgotten.
+    A parent reached twice adds up both shares.  What is left at the end are the leaves'.
     """
+    if order is None:
+        order = [node for node in reverse_topological(end) if node.parents]
     grads = {end: g_end}
-    for node in reverse_topological(end) if order is None else order:
-        if not node.parents:
-            continue                        # a leaf: its gradient is part of the answer
+    for node in order:
         g = grads.pop(node, None)           # complete now; the parents get their shares
         if g is None:
             continue                        # (a recorded node that does not lead to end)
@@ -311,16 +312,19 @@ def value_and_grad(fun, argnum=0):
     """
     positions = (argnum,) if isinstance(argnum, int) else tuple(argnum)
     names = argument_names(fun)
+    names = [names[i] if 0 <= i < len(names) else f"argument {i}" for i in positions]
 
     @wraps(fun)
     def value_and_gradient(*args, **kwargs):
-        for x in (*args, *kwargs.values()):
+        for x in args:
             if isinstance(x, Node):
                 raise NotDifferentiable(FIRST_ORDER)
+        if kwargs and any(isinstance(x, Node) for x in kwargs.values()):
+            raise NotDifferentiable(FIRST_ORDER)
         args = list(args)
         try:
-            for i in positions:
-                args[i] = make_leaves(args[i], names[i] if 0 <= i < len(names) else f"argument {i}")
+            for i, name in zip(positions, names):
+                args[i] = make_leaves(args[i], name)
         except IndexError:
             raise TypeError(f"grad(..., argnum={argnum}): {fun.__name__} was called with "
                             f"{len(args)} positional argument(s).") from None
