@@ -312,7 +312,7 @@ def value_and_grad(fun, argnum=0):
     """
     positions = (argnum,) if isinstance(argnum, int) else tuple(argnum)
     names = argument_names(fun)
-    names = [names[i] if 0 <= i < len(names) else f"argument {i}" for i in positions]
+    leaf_names = [names[i] if 0 <= i < len(names) else f"argument {i}" for i in positions]
 
     @wraps(fun)
     def value_and_gradient(*args, **kwargs):
@@ -323,7 +323,7 @@ def value_and_grad(fun, argnum=0):
             raise NotDifferentiable(FIRST_ORDER)
         args = list(args)
         try:
-            for i, name in zip(positions, names):
+            for i, name in zip(positions, leaf_names):
                 args[i] = make_leaves(args[i], name)
         except IndexError:
             raise TypeError(f"grad(..., argnum={argnum}): {fun.__name__} was called with "
@@ -436,10 +436,10 @@ def gradient_getter(grads):
             return np.zeros_like(value)
         if type(value) is not np.ndarray:
             return value.dtype.type(g)              # a number stays a number
-        if type(g) is np.ndarray and g.base is None and g.dtype is value.dtype \
-                and id(g) not in given:             # (a dtype that `is not` the same: copy)
+        if type(g) is np.ndarray and g.base is None and g.dtype == value.dtype \
+                and id(g) not in given:
             given.add(id(g))
-            return g
+            return g                                # the walk's own array, given once
         return np.array(g, dtype=value.dtype)
     return gradient
 
