@@ -434,7 +434,7 @@ def gradient_getter(grads):
         value = leaf.value
         if g is None:
             return np.zeros_like(value)
-        if type(value) is not np.ndarray:
+        if not isinstance(value, np.ndarray):
             return value.dtype.type(g)              # a number stays a number
         if type(g) is np.ndarray and g.base is None and g.dtype == value.dtype \
                 and id(g) not in given:
