@@ -57,7 +57,7 @@ slides: $(STAMP) ## build offline reveal.js decks of every lesson and solution i
 	$(PY) -m demystify.slides
 
 bench: data ## time scratchgrad against hand-written numpy, autograd and PyTorch (about 15 s)
-	$(PY) -m scratchgrad.bench
+	$(PY) -m demystify.bench
 
 clean: ## remove the environment, the cached data and built slides
 	rm -rf $(VENV) data/HTRU_2.csv slides/*.html slides/assets slides/node_modules

@@ -1,8 +1,8 @@
 """Graph drawings show a picture where graphviz's `dot` exists and readable text where it does not."""
 import pytest
 
-from demystify import drawing
-from demystify.drawing import Drawing
+from scratchgrad import drawing
+from scratchgrad.drawing import Drawing
 
 
 def small_graph() -> Drawing:

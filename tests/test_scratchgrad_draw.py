@@ -6,9 +6,9 @@ import pytest
 
 import scratchgrad
 import scratchgrad.numpy as np
-from demystify.drawing import Drawing
+from scratchgrad import Drawing
 from scratchgrad import Node
-from scratchgrad.bench import init_params, make_loss
+from demystify.reference import init_params, make_loss
 
 
 def test_a_traced_value_prints_its_operation_shape_and_value():

@@ -14,7 +14,7 @@ import pytest
 import scratchgrad
 import scratchgrad.numpy as np
 from scratchgrad import Node, grad, value_and_grad
-from scratchgrad.bench import init_params, make_loss
+from demystify.reference import init_params, make_loss
 from scratchgrad.graph import backward, record, reverse_topological
 
 RNG = numpy.random.default_rng(2019)

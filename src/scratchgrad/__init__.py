@@ -17,7 +17,7 @@ Swap it in for HIPS autograd by changing the imports only::
 The design is in two short files: ``scratchgrad/graph.py`` (the graph a function
 records and the backward walk over it) and ``scratchgrad/vjps.py`` (one line per
 operation: its vector-Jacobian product).  ``scratchgrad/numpy.py`` is the numpy
-namespace and the operators of traced values; ``scratchgrad/draw.py`` draws a graph.
+namespace and the operators of traced values; ``scratchgrad/drawing.py`` draws a graph.
 
 Public API
 ----------
@@ -25,7 +25,7 @@ grad(fun, argnum=0)            gradient function, as ``autograd.grad``: ``argnum
                                tuple; arguments may be numbers, arrays, or lists, tuples and
                                dicts of them, and each gradient has the same structure.
 value_and_grad(fun, argnum=0)  the same, returning ``(value, gradient)``.
-draw(fun, *args)               a ``demystify.drawing.Drawing`` of the graph that
+draw(fun, *args)               a :class:`Drawing` of the graph that
                                ``fun(*args)`` records (every float argument traced);
                                ``draw(node)`` draws the graph behind a traced value.
 Node(value, name=None)         a traced value; ``Node(array, name="x")`` makes a leaf by hand,
@@ -35,20 +35,19 @@ Node(value, name=None)         a traced value; ``Node(array, name="x")`` makes a
 NotDifferentiable              the error (a TypeError) raised for anything scratchgrad cannot
                                differentiate: a numpy function with no VJP, assignment into a
                                traced array, turning a traced value into a plain array.
+Drawing                        a graph picture: SVG where graphviz's ``dot`` is installed,
+                               a text listing where it is not.
 
 Deliberate differences from autograd: first derivatives only (the VJPs compute with
 plain numpy); ``x += 1`` on a traced array makes a new node and rebinds ``x``, never
 changing an array in place; ``argmax``, ``allclose``, comparisons and ``shape`` take a
 traced value's plain numbers and return plain numpy results (they have no gradient).
 
-``python -m scratchgrad.bench`` (``make bench``) times scratchgrad against hand-written
-numpy, autograd and PyTorch; it is not part of the lesson.  Notebook 15 uses its helpers,
-which are kept stable: ``init_params(sizes)``, ``make_loss(np)``, ``numpy_gradient(params,
-X, Y)`` (backpropagation by hand), ``trainers(params)`` ({name: (gradient, step, convert)}),
-``batches_of(X, Y, size)``, ``cpu_seconds_per_call(functions, batches)``, ``show_time(s)``.
+scratchgrad needs numpy, and the ``graphviz`` Python package for drawing; nothing else.
+How fast it is: ``python -m demystify.bench`` in the course repository.
 """
 from scratchgrad.graph import Node, NotDifferentiable, grad, value_and_grad
 from scratchgrad import numpy  # noqa: F401  (gives traced values their operators)
-from scratchgrad.draw import draw
+from scratchgrad.drawing import Drawing, draw
 
-__all__ = ["Node", "NotDifferentiable", "draw", "grad", "value_and_grad"]
+__all__ = ["Drawing", "Node", "NotDifferentiable", "draw", "grad", "value_and_grad"]

@@ -6,8 +6,8 @@ import autograd.numpy as anp
 import numpy
 import pytest
 
-from scratchgrad.bench import (batches_of, cpu_seconds_per_call, init_params, make_loss,
-                               numpy_gradient, trainers)
+from demystify.bench import batches_of, cpu_seconds_per_call, trainers
+from demystify.reference import init_params, make_loss, numpy_gradient
 
 RNG = numpy.random.default_rng(2019)
 X = RNG.normal(size=(40, 8))

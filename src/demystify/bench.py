@@ -1,12 +1,13 @@
-"""How fast is scratchgrad?  ``make bench`` (or ``python -m scratchgrad.bench``).
+"""How fast is scratchgrad?  ``make bench`` (or ``python -m demystify.bench``).
 
-Not part of the lesson: a benchmark.  It trains the course's 8-25-10-2 tanh network
-(float64, mean squared error to one-hot targets, gradient descent with learning rate
-0.5) on the balanced pulsar training split with four implementations of the gradient:
+Not part of the lesson: a benchmark.  It trains the course network (``demystify.reference``:
+8-25-10-2 tanh layers, float64, mean squared error to one-hot targets, gradient descent
+with learning rate 0.5) on the balanced pulsar training split with four implementations
+of the gradient:
 
-- hand-written numpy backpropagation (:func:`numpy_gradient`, the yardstick),
+- hand-written numpy backpropagation (``reference.numpy_gradient``, the yardstick),
 - HIPS autograd, scratchgrad and PyTorch (float64, one thread), all running the same
-  loss code (:func:`make_loss`) with their own numpy.
+  loss code (``reference.make_loss``) with their own numpy.
 
 It prints Markdown tables: the time per gradient and per training step (gradient plus
 update) of each, as a ratio to hand-written numpy, at full batch (the 2,458 training
@@ -25,63 +26,15 @@ import platform
 import sys
 import time
 
-import numpy as onp   # plain numpy; `np` is the parameter of make_loss
+import numpy as onp
+
+from demystify.reference import LEARNING_RATE, SEED, init_params, make_loss, numpy_gradient
 
 # BLAS on one thread, as torch; and glibc's malloc keeps freed memory for reuse instead of
 # returning big blocks to the system and page-faulting them back on the next call, which
 # otherwise adds an erratic cost (up to 3x on arrays of a few MB) to every implementation.
 SETTINGS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "MALLOC_MMAP_THRESHOLD_": "1073741824", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
-SIZES = (8, 25, 10, 2)
-LEARNING_RATE = 0.5
-SEED = 2019
-
-
-# --- the network, written once for any numpy --------------------------------------------
-
-def init_params(sizes=SIZES, seed=SEED):
-    """The course's initialisation: Xavier/Glorot normal weights, zero biases.
-
-    returns [W1, b1, W2, b2, ...] with W (n_in, n_out) and b (n_out,)
-    """
-    rng = onp.random.default_rng(seed)
-    weights = [rng.normal(0.0, onp.sqrt(2.0 / (n_in + n_out)), (n_in, n_out))
-               for n_in, n_out in zip(sizes, sizes[1:])]
-    return [p for W in weights for p in (W, onp.zeros(W.shape[1]))]
-
-
-def make_loss(np):
-    """The course's loss, written with the numpy module ``np`` (numpy, autograd's, ours).
-
-    loss(params, X, Y): X (n, 8), Y (n, 2) one-hot; returns mean((Y_hat - Y)**2)
-    """
-    def loss(params, X, Y):
-        H = X
-        for W, b in zip(params[::2], params[1::2]):
-            H = np.tanh(H @ W + b)
-        return np.mean((H - Y) ** 2)
-    return loss
-
-
-def numpy_gradient(params, X, Y):
-    """The gradient of the loss by hand: backpropagation through the tanh layers.
-
-    With Z = H_in W + b and H = tanh(Z) for each layer, and L = mean((H_out - Y)**2):
-    dL/dH_out = 2 (H_out - Y) / Y.size;  dL/dZ = dL/dH * (1 - H**2);
-    dL/dW = H_inᵀ dL/dZ;  dL/db = sum over rows of dL/dZ;  dL/dH_in = dL/dZ Wᵀ.
-    returns [dW1, db1, dW2, db2, ...], the shapes of params
-    """
-    Hs = [X]
-    for W, b in zip(params[::2], params[1::2]):
-        Hs.append(onp.tanh(Hs[-1] @ W + b))
-    dH = 2 * (Hs[-1] - Y) / Y.size
-    grads = []
-    for layer in reversed(range(len(params) // 2)):
-        dZ = dH * (1 - Hs[layer + 1] ** 2)
-        grads[:0] = [Hs[layer].T @ dZ, dZ.sum(axis=0)]
-        if layer:
-            dH = dZ @ params[2 * layer].T
-    return grads
 
 
 def torch_gradient_function(params):
@@ -206,7 +159,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if any(os.environ.get(k) != v for k, v in SETTINGS.items()):
         # BLAS and malloc read these when the process starts: start again with them set.
-        os.execve(sys.executable, [sys.executable, "-m", "scratchgrad.bench", *argv],
+        os.execve(sys.executable, [sys.executable, "-m", "demystify.bench", *argv],
                   {**os.environ, **SETTINGS})
     quick = "--quick" in argv
     repeats = 3 if quick else 7
