@@ -60,7 +60,7 @@ COLUMNS = FEATURES + ["label"]
 # Firm limits, ten times the real thing: the archive is 1.6 MB, HTRU_2.csv 1.7 MB.
 MAX_DOWNLOAD_BYTES = 16 * 2**20   # what a download (or a local source file) may hold
 MAX_CSV_BYTES = 16 * 2**20        # what HTRU_2.csv may unpack to from the zip
-DOWNLOAD_DEADLINE = 300.0         # seconds for a whole download (1.6 MB at a crawling 5 kB/s)
+DOWNLOAD_DEADLINE = 300.0         # seconds for a whole download (1.6 MB at a crawling 6 kB/s)
 READ_TIMEOUT = 30.0               # seconds a download may go without a single byte
 STALE_PART_AGE = 60.0             # seconds after which a `.part` file is a leftover of a crash
 CHUNK = 64 * 1024
