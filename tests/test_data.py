@@ -578,6 +578,19 @@ def test_an_unreadable_cache_says_how_to_make_it_readable(cached, deny):
         data.load_htru2(cached)
 
 
+def test_a_good_copy_in_a_read_only_folder_is_used_as_it_is(good_text, tmp_path, deny, monkeypatch, capsys):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    copy = shared / data.CSV_NAME
+    copy.write_bytes(good_text.replace("\n", "\r\n").encode())  # verifies, but is not byte-normalised
+    deny(shared)
+    monkeypatch.setenv("HTRU2_CACHE", str(copy))
+    assert data.main(["--quiet"]) == 0
+    assert "verified" in capsys.readouterr().out
+    assert copy.read_bytes() == good_text.replace("\n", "\r\n").encode()
+    assert len(data.load_htru2()) == data.N_ROWS
+
+
 def test_stale_part_files_of_an_interrupted_write_are_removed_on_the_next_run(cached):
     stale = cached.with_name(f".{cached.name}.4242.0badc0de.part")
     in_progress = cached.with_name(f".{cached.name}.4343.5eed5eed.part")

@@ -416,7 +416,8 @@ def ensure(cache: Path | None = None, force: bool = False, progress: bool = True
             print(f"{problem.args[0].splitlines()[0]}\nFetching a fresh copy.", file=sys.stderr)
         else:
             if text != content + "\n":        # e.g. Windows line endings or a byte-order mark
-                _save(cache, content)
+                with contextlib.suppress(DataError):  # a read-only copy is good as it is
+                    _save(cache, content)
             return cache
     return fetch(cache=cache, progress=progress)
 
