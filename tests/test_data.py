@@ -6,12 +6,16 @@ in a thread, from a copy of the data that the fixture finds on this machine
 """
 from __future__ import annotations
 
+import errno
 import http.server
 import io
 import os
 import socket
+import stat
+import struct
 import threading
-import urllib.error
+import time
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -51,34 +55,50 @@ def _zip_bytes(text: str, name: str = "HTRU_2.csv") -> bytes:
     return buffer.getvalue()
 
 
+AUTO = object()  # served(): send a Content-Length that is the body's true length
+
+
 @pytest.fixture
 def served(tmp_path):
-    """A local HTTP server: ``served(path, body, status, declared_length)`` -> URL."""
-    routes: dict[str, tuple[int, bytes, int | None]] = {}
+    """A local HTTP server: ``served(path, body, status, declared)`` -> URL.
+
+    ``body`` is bytes, or a function returning an iterable of chunks (sent one by one
+    until the client hangs up); ``declared`` is the Content-Length to announce (AUTO:
+    the length of a bytes body; None: no Content-Length header).
+    """
+    routes: dict[str, tuple] = {}
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
-            status, body, declared = routes.get(self.path, (404, b"not found", None))
+            status, body, declared = routes.get(self.path, (404, b"not found", AUTO))
+            if declared is AUTO:
+                declared = len(body)
             self.send_response(status)
-            self.send_header("Content-Length", str(declared if declared is not None else len(body)))
+            if declared is not None:
+                self.send_header("Content-Length", str(declared))
             self.end_headers()
-            self.wfile.write(body)
-            self.wfile.flush()
+            try:
+                for chunk in [body] if isinstance(body, bytes) else body():
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading, as it should when it refuses a download
             self.close_connection = True
 
         def log_message(self, *args):
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
 
-    def serve(path: str, body: bytes = b"", status: int = 200, declared: int | None = None) -> str:
+    def serve(path: str, body=b"", status: int = 200, declared=AUTO) -> str:
         routes[path] = (status, body, declared)
         return f"http://127.0.0.1:{server.server_port}{path}"
 
     yield serve
     server.shutdown()
+    server.server_close()
 
 
 def _cache(tmp_path: Path) -> Path:
@@ -120,6 +140,13 @@ def test_windows_line_endings_and_trailing_newlines_verify(good_text, tmp_path):
     csv.write_bytes((good_text.replace("\n", "\r\n") + "\r\n\r\n").encode())
     cache = data.fetch(str(csv), _cache(tmp_path), progress=False)
     assert cache.read_text() == good_text + "\n"
+
+
+def test_a_byte_order_mark_is_normalised_away_like_line_endings(good_text, tmp_path):
+    csv = tmp_path / "HTRU_2.csv"
+    csv.write_bytes("\ufeff".encode() + good_text.replace("\n", "\r\n").encode())
+    cache = data.fetch(str(csv), _cache(tmp_path), progress=False)
+    assert cache.read_bytes() == (good_text + "\n").encode()
 
 
 def test_htru2_url_environment_variable_is_the_default_source(good_text, tmp_path, monkeypatch):
@@ -274,6 +301,202 @@ def test_write_interrupted_midway_leaves_no_file(tmp_path, monkeypatch):
     assert _leftovers(cache) == []
 
 
+# --- limits: no source can make the loader wait or grow without end --------------
+
+def test_a_trickling_download_is_stopped_at_the_deadline_and_leaves_no_cache(served, tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "DOWNLOAD_DEADLINE", 0.5)
+
+    def one_byte_at_a_time():
+        for _ in range(200):           # would take 20 s; the deadline is 0.5 s
+            yield b"P"
+            time.sleep(0.1)
+
+    url = served("/htru2.zip", one_byte_at_a_time, declared=1_500_000)
+    started = time.monotonic()
+    with pytest.raises(DataError, match=r"took longer than 0 s and was stopped after \d bytes") as error:
+        data.fetch(url, _cache(tmp_path), progress=False)
+    assert time.monotonic() - started < 2
+    assert "HTRU2_URL=/path/to/htru2.zip make data" in str(error.value)
+    assert _leftovers(_cache(tmp_path)) == []
+
+
+def test_a_stalled_download_times_out_with_a_message(served, tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "READ_TIMEOUT", 0.3)
+
+    def nothing_after_the_headers():
+        time.sleep(3)
+        yield b""
+
+    url = served("/htru2.zip", nothing_after_the_headers, declared=1_500_000)
+    with pytest.raises(DataError, match="cut off after 0 bytes .*timed out"):
+        data.fetch(url, _cache(tmp_path), progress=False)
+
+
+def test_a_huge_content_length_is_refused_before_reading(served, tmp_path):
+    url = served("/htru2.zip", b"PK", declared=2**40)
+    with pytest.raises(DataError, match="is 1,099,511,627,776 bytes, but the HTRU2 archive is about 1.6 MB"):
+        data.fetch(url, _cache(tmp_path), progress=False)
+    assert _leftovers(_cache(tmp_path)) == []
+
+
+def test_an_endless_body_is_cut_at_the_size_cap(served, tmp_path):
+    def endless():
+        while True:
+            yield bytes(data.CHUNK)
+
+    url = served("/htru2.zip", endless, declared=None)
+    with pytest.raises(DataError, match=f"sent more than {data.MAX_DOWNLOAD_BYTES:,} bytes"):
+        data.fetch(url, _cache(tmp_path), progress=False)
+    assert _leftovers(_cache(tmp_path)) == []
+
+
+def test_a_local_source_larger_than_the_cap_is_refused_unread(tmp_path):
+    huge = tmp_path / "htru2.zip"
+    with huge.open("wb") as file:
+        file.truncate(2**40)           # a sparse terabyte: nothing is written to disk
+    with pytest.raises(DataError, match="is larger than"):
+        data.fetch(str(huge), _cache(tmp_path), progress=False)
+
+
+def _zip_of_zeros(size: int, declare: int | None = None) -> bytes:
+    """A zip bomb: HTRU_2.csv holding ``size`` zero bytes (deflate packs them ~1000:1).
+
+    With ``declare``, its headers claim that size instead of the true one.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(data.CSV_NAME, "w") as member:
+            for _ in range(size // data.CHUNK):
+                member.write(bytes(data.CHUNK))
+    body = bytearray(buffer.getvalue())
+    if declare is not None:  # the uncompressed size in the local and the central header
+        struct.pack_into("<I", body, body.find(b"PK\x03\x04") + 22, declare)
+        struct.pack_into("<I", body, body.find(b"PK\x01\x02") + 24, declare)
+    return bytes(body)
+
+
+def _peak_memory_of_refusal(source: Path, cache: Path, match: str) -> int:
+    """The most memory Python held at once while fetching ``source`` failed with ``match``."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataError, match=match):
+            data.fetch(str(source), cache, progress=False)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_zip_member_declaring_a_huge_size_is_refused_unpacked(tmp_path):
+    archive = tmp_path / "htru2.zip"
+    archive.write_bytes(_zip_of_zeros(64 * 2**20))
+    assert archive.stat().st_size < 2**20          # 64 MiB of zeros packed in under 1 MiB
+    peak = _peak_memory_of_refusal(archive, _cache(tmp_path),
+                                   match="unpacks HTRU_2.csv to 67,108,864 bytes.*zip bomb")
+    assert peak < 4 * 2**20
+    assert _leftovers(_cache(tmp_path)) == []
+
+
+def test_a_zip_member_holding_more_than_it_declares_never_takes_more_memory_than_the_cap(tmp_path):
+    archive = tmp_path / "htru2.zip"
+    archive.write_bytes(_zip_of_zeros(64 * 2**20, declare=1_730_114))
+    peak = _peak_memory_of_refusal(archive, _cache(tmp_path), match="not a complete zip archive")
+    assert peak < data.MAX_CSV_BYTES < 64 * 2**20
+    assert _leftovers(_cache(tmp_path)) == []
+
+
+# --- local sources and caches that cannot be used -------------------------------
+
+@pytest.fixture
+def deny(monkeypatch):
+    """``deny(path)``: from now on this user may not read the file, or create files in the folder.
+
+    chmod does that for an ordinary user.  Root ignores file modes (CI containers run as
+    root), so where chmod is not enough the refusal the system would give is imitated at
+    the calls that open a file for reading (``io.open``) and create one (``os.open``).
+    """
+    files, folders, changed = [], [], []
+    real_open, real_os_open = io.open, os.open
+
+    def refused(path):
+        return PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+    def guarded_open(file, *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and Path(file) in files:
+            raise refused(file)
+        return real_open(file, *args, **kwargs)
+
+    def guarded_os_open(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT and Path(path).parent in folders:
+            raise refused(path)
+        return real_os_open(path, flags, *args, **kwargs)
+
+    def still_allowed(path: Path) -> bool:
+        try:
+            if path.is_dir():
+                (path / ".probe").touch()
+                (path / ".probe").unlink()
+            else:
+                path.read_bytes()
+            return True
+        except PermissionError:
+            return False
+
+    def deny(path: Path) -> None:
+        changed.append((path, path.stat().st_mode))
+        path.chmod(0o555 if path.is_dir() else 0o000)
+        if still_allowed(path):
+            (folders if path.is_dir() else files).append(path)
+            monkeypatch.setattr(io, "open", guarded_open)
+            monkeypatch.setattr(os, "open", guarded_os_open)
+
+    yield deny
+    for path, mode in changed:
+        path.chmod(mode)
+
+
+def test_a_source_folder_without_the_files_says_what_it_needs(tmp_path):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("nothing here")
+    with pytest.raises(DataError, match="is a folder without htru2.zip or HTRU_2.csv") as error:
+        data.fetch(str(folder), _cache(tmp_path), progress=False)
+    assert "HTRU2_URL=/path/to/htru2.zip" in str(error.value)
+
+
+def test_an_unreadable_source_says_how_to_make_it_readable(good_text, tmp_path, deny):
+    csv = tmp_path / "HTRU_2.csv"
+    csv.write_text(good_text)
+    deny(csv)
+    with pytest.raises(DataError, match=r"cannot be read \(Permission denied\)") as error:
+        data.fetch(str(csv), _cache(tmp_path), progress=False)
+    assert "chmod a+r" in str(error.value)
+    assert _leftovers(_cache(tmp_path)) == []
+
+
+def test_a_read_only_data_folder_says_where_else_to_keep_the_data(good_text, tmp_path, deny):
+    source = tmp_path / "source.csv"
+    source.write_text(good_text)
+    cache = _cache(tmp_path)
+    cache.parent.mkdir()
+    deny(cache.parent)
+    with pytest.raises(DataError, match=r"could not be saved as .* \(Permission denied\)") as error:
+        data.fetch(str(source), cache, progress=False)
+    assert "HTRU2_CACHE=~/htru2/HTRU_2.csv make data" in str(error.value)
+    assert _leftovers(cache) == []
+
+
+def test_htru2_cache_naming_a_folder_says_to_name_a_file(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "my-data"
+    folder.mkdir()
+    monkeypatch.setenv("HTRU2_CACHE", str(folder))
+    assert data.main(["--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "is a folder; it must be a file" in err and f"HTRU2_CACHE={folder / data.CSV_NAME}" in err
+    assert "Traceback" not in err and list(folder.iterdir()) == []
+    with pytest.raises(DataError, match="is a folder"):
+        data.load_htru2()
+
+
 # --- loading and the cache ----------------------------------------------------
 
 @pytest.fixture
@@ -305,9 +528,92 @@ def test_ensure_keeps_a_good_cache_and_replaces_a_damaged_one(cached, good_text,
     stamp = cached.stat().st_mtime_ns
     assert data.ensure(cached, progress=False) == cached
     assert cached.stat().st_mtime_ns == stamp
-    cached.write_text("garbage")
+    cached.write_text(cached.read_text()[:1000])
     data.ensure(cached, progress=False)
     assert cached.read_text() == good_text + "\n"
+
+
+@pytest.mark.parametrize("damage", ["truncated", "edited", "windows-bom", "empty"])
+def test_a_damaged_copy_of_the_cache_is_replaced(cached, good_text, tmp_path, monkeypatch, damage):
+    text = cached.read_text()
+    cached.write_bytes({
+        "truncated": text[: len(text) // 2].encode(),
+        "edited": text.replace("140.5625", "140.5626", 1).encode(),
+        "windows-bom": ("\ufeff" + text.replace("\n", "\r\n")[:5000]).encode(),
+        "empty": b"",
+    }[damage])
+    monkeypatch.setenv("HTRU2_URL", str(tmp_path / "source.csv"))
+    data.ensure(cached, progress=False)
+    assert cached.read_text() == good_text + "\n"
+
+
+@pytest.mark.parametrize("content", [
+    "My thesis notes\n", "<!DOCTYPE html><html>Not Found</html>", "5.1,3.5,1.4,0.2,setosa\n",
+    "profile_mean,profile_std,profile_kurtosis,profile_skewness,"
+    "dmsnr_mean,dmsnr_std,dmsnr_kurtosis,dmsnr_skewness,label\n",
+])
+def test_a_file_that_is_not_htru2_is_never_overwritten(good_text, tmp_path, monkeypatch, capsys, content):
+    mine = tmp_path / "thesis.csv"
+    mine.write_text(content)
+    source = tmp_path / "source.csv"
+    source.write_text(good_text)
+    monkeypatch.setenv("HTRU2_CACHE", str(mine))
+    monkeypatch.setenv("HTRU2_URL", str(source))
+    for arguments in (["--quiet"], ["--quiet", "--force"]):
+        assert data.main(arguments) == 1
+        err = capsys.readouterr().err
+        assert "is not HTRU2 data" in err and "will not overwrite it" in err
+        assert "set HTRU2_CACHE to a new file" in err and "Fetching" not in err
+    with pytest.raises(DataError, match="will not overwrite"):
+        data.fetch(str(source), mine, progress=False)
+    assert mine.read_text() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["source.csv", "thesis.csv"]
+
+
+def test_an_unreadable_cache_says_how_to_make_it_readable(cached, deny):
+    deny(cached)
+    with pytest.raises(DataError, match=r"cannot be read \(Permission denied\)"):
+        data.ensure(cached, progress=False)
+    with pytest.raises(DataError, match=r"chmod a\+r"):
+        data.load_htru2(cached)
+
+
+def test_a_good_copy_in_a_read_only_folder_is_used_as_it_is(good_text, tmp_path, deny, monkeypatch, capsys):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    copy = shared / data.CSV_NAME
+    copy.write_bytes(good_text.replace("\n", "\r\n").encode())  # verifies, but is not byte-normalised
+    deny(shared)
+    monkeypatch.setenv("HTRU2_CACHE", str(copy))
+    assert data.main(["--quiet"]) == 0
+    assert "verified" in capsys.readouterr().out
+    assert copy.read_bytes() == good_text.replace("\n", "\r\n").encode()
+    assert len(data.load_htru2()) == data.N_ROWS
+
+
+def test_stale_part_files_of_an_interrupted_write_are_removed_on_the_next_run(cached):
+    stale = cached.with_name(f".{cached.name}.4242.0badc0de.part")
+    in_progress = cached.with_name(f".{cached.name}.4343.5eed5eed.part")
+    unrelated = cached.with_name(f".{cached.name}.notes")
+    for path in (stale, in_progress, unrelated):
+        path.write_text("half")
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    assert data.ensure(cached, progress=False) == cached
+    assert not stale.exists()
+    assert in_progress.exists() and unrelated.exists()  # another run may be writing that one
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_the_cache_is_written_with_the_permissions_the_umask_gives(good_text, tmp_path, umask, mode):
+    source = tmp_path / "source.csv"
+    source.write_text(good_text)
+    previous = os.umask(umask)
+    try:
+        cache = data.fetch(str(source), _cache(tmp_path), progress=False)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(cache.stat().st_mode) == mode
 
 
 def test_command_line_reports_a_fault_without_a_traceback(tmp_path, monkeypatch, capsys):

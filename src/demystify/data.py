@@ -6,6 +6,11 @@ this module fetches the official UCI archive (or a copy named by the
 ``HTRU2_URL`` environment variable), checks that it is exactly the published
 data set, and caches the verified CSV as ``data/HTRU_2.csv``.
 
+Whatever the source, a fetch ends within DOWNLOAD_DEADLINE seconds and holds at
+most MAX_DOWNLOAD_BYTES (and MAX_CSV_BYTES unzipped) in memory; the cache is
+written atomically and only ever replaces a file that is HTRU2 data, good or
+damaged.  Every failure is a DataError whose message says what to do.
+
 Command line (``make data`` runs this)::
 
     python -m demystify.data            # fetch if needed, then verify
@@ -20,19 +25,21 @@ In a notebook::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import http.client
 import io
 import os
+import secrets
 import sys
-import tempfile
+import time
 import urllib.error
 import urllib.request
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 from urllib.parse import unquote, urlparse
 
 import numpy as np
@@ -49,6 +56,14 @@ FEATURES = [
     "dmsnr_mean", "dmsnr_std", "dmsnr_kurtosis", "dmsnr_skewness",
 ]
 COLUMNS = FEATURES + ["label"]
+
+# Firm limits, ten times the real thing: the archive is 1.6 MB, HTRU_2.csv 1.7 MB.
+MAX_DOWNLOAD_BYTES = 16 * 2**20   # what a download (or a local source file) may hold
+MAX_CSV_BYTES = 16 * 2**20        # what HTRU_2.csv may unpack to from the zip
+DOWNLOAD_DEADLINE = 300.0         # seconds for a whole download (1.6 MB at a crawling 6 kB/s)
+READ_TIMEOUT = 30.0               # seconds a download may go without a single byte
+STALE_PART_AGE = 60.0             # seconds after which a `.part` file is a leftover of a crash
+CHUNK = 64 * 1024
 
 REPAIR = "Run `make data` (or `python -m demystify.data`) to fetch and verify a fresh copy."
 
@@ -81,8 +96,11 @@ def default_source() -> str:
 # --- verification -----------------------------------------------------------
 
 def normalise(text: str) -> str:
-    """The CSV with ``\\n`` line endings and no trailing newline (what the checksum covers)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+    """The CSV without a byte-order mark, with ``\\n`` line endings and no trailing newline.
+
+    This is what the checksum covers: copies in the wild differ only in these.
+    """
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
 
 
 def verify(text: str, origin: str, fix: str = REPAIR) -> str:
@@ -129,12 +147,22 @@ def _no_network_help(reason: object) -> str:
         f"or copy {CSV_NAME} into data/ and run `make data` again to verify it.")
 
 
+def _too_big(origin: str, size: str) -> DataError:
+    return DataError(
+        f"{origin} {size}, but the HTRU2 archive is about 1.6 MB: this is not the data set.\n"
+        f"Nothing was saved. Check HTRU2_URL, or unset it to download from UCI ({UCI_URL}).")
+
+
 def _download(url: str, progress: bool) -> bytes:
-    """The bytes at ``url``, with a progress bar; every failure becomes a DataError."""
+    """The bytes at ``url``, with a progress bar; every failure becomes a DataError.
+
+    At most MAX_DOWNLOAD_BYTES, within DOWNLOAD_DEADLINE seconds (checked after each
+    read, and a read waits at most READ_TIMEOUT seconds for its bytes).
+    """
     from tqdm import tqdm
 
     try:
-        response = urllib.request.urlopen(url, timeout=60)
+        response = urllib.request.urlopen(url, timeout=READ_TIMEOUT)
     except urllib.error.HTTPError as error:
         raise DataError(
             f"HTRU2 data could not be downloaded from {url} "
@@ -147,25 +175,34 @@ def _download(url: str, progress: bool) -> bytes:
     with response:
         size = response.headers.get("Content-Length")
         total = int(size) if size and size.isdigit() else None
-        chunks = []
+        if total is not None and total > MAX_DOWNLOAD_BYTES:
+            raise _too_big(url, f"is {total:,} bytes")
+        deadline = time.monotonic() + DOWNLOAD_DEADLINE
+        data = bytearray()
         with tqdm(total=total, unit="B", unit_scale=True, desc="HTRU2",
                   disable=not progress, file=sys.stderr) as bar:
             try:
-                while chunk := response.read(64 * 1024):
-                    chunks.append(chunk)
+                while chunk := response.read1(CHUNK):   # whatever has arrived, up to CHUNK
+                    data += chunk
                     bar.update(len(chunk))
+                    if len(data) > MAX_DOWNLOAD_BYTES:
+                        raise _too_big(url, f"sent more than {MAX_DOWNLOAD_BYTES:,} bytes")
+                    if time.monotonic() > deadline:
+                        raise DataError(
+                            f"The download of {url} took longer than {DOWNLOAD_DEADLINE:.0f} s and "
+                            f"was stopped after {len(data):,} bytes: the connection is too slow.\n"
+                            f"Nothing was saved. Try again later, or download htru2.zip from "
+                            f"{UCI_PAGE} by hand and run\n    HTRU2_URL=/path/to/htru2.zip make data")
             except (OSError, http.client.IncompleteRead) as error:
-                got = sum(map(len, chunks))
                 raise DataError(
-                    f"The download of {url} was cut off after {got:,} bytes ({error}).\n"
+                    f"The download of {url} was cut off after {len(data):,} bytes ({error}).\n"
                     "Nothing was saved. Run `make data` again; if it keeps failing, "
                     "download htru2.zip by hand and set HTRU2_URL to its path.") from None
-    data = b"".join(chunks)
     if total is not None and len(data) < total:
         raise DataError(
             f"The download of {url} was cut off after {len(data):,} of {total:,} bytes.\n"
             "Nothing was saved. Run `make data` again.")
-    return data
+    return bytes(data)
 
 
 def _local_path(source: str) -> Path:
@@ -179,6 +216,10 @@ def _local_path(source: str) -> Path:
         for name in ("htru2.zip", CSV_NAME):
             if (path / name).exists():
                 return path / name
+        raise DataError(
+            f"The HTRU2 source {path} is a folder without htru2.zip or {CSV_NAME} in it.\n"
+            "Put one of them there, or set HTRU2_URL to the file itself:\n"
+            "    HTRU2_URL=/path/to/htru2.zip make data")
     if not path.exists():
         raise DataError(
             f"The HTRU2 source {path} does not exist.\n"
@@ -187,12 +228,55 @@ def _local_path(source: str) -> Path:
     return path
 
 
+def _read_chunks(file: BinaryIO, limit: int) -> bytes:
+    """The bytes of a binary file, read a chunk at a time and no further than just past ``limit``."""
+    chunks, size = [], 0
+    while size <= limit and (chunk := file.read(CHUNK)):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _read_local(path: Path) -> bytes:
+    """The bytes of a local source file, at most MAX_DOWNLOAD_BYTES of them."""
+    try:
+        with path.open("rb") as file:
+            raw = _read_chunks(file, MAX_DOWNLOAD_BYTES)
+    except OSError as error:
+        raise DataError(
+            f"The HTRU2 source {path} cannot be read ({error.strerror or error}).\n"
+            f"Make it readable (`chmod a+r {path}`) or point HTRU2_URL at a copy you can read.") from None
+    if len(raw) > MAX_DOWNLOAD_BYTES:
+        raise _too_big(str(path), f"is larger than {MAX_DOWNLOAD_BYTES:,} bytes")
+    return raw
+
+
 def read_source(source: str, progress: bool = True) -> tuple[bytes, str]:
     """The raw bytes of ``source`` (URL, ``file://`` URL or path) and a name for messages."""
     if source.startswith(("http://", "https://")):
         return _download(source, progress), source
     path = _local_path(source)
-    return path.read_bytes(), str(path)
+    return _read_local(path), str(path)
+
+
+def _unzip_csv(archive: zipfile.ZipFile, origin: str) -> bytes:
+    """The bytes of HTRU_2.csv in ``archive``, refused if it unpacks to more than MAX_CSV_BYTES."""
+    members = [n for n in archive.namelist() if n.endswith(CSV_NAME)]
+    if not members:
+        raise DataError(
+            f"{origin} is a zip archive without {CSV_NAME} "
+            f"(it holds: {', '.join(archive.namelist()) or 'nothing'}).\n"
+            f"Download the official archive from {UCI_PAGE}.")
+    size = archive.getinfo(members[0]).file_size
+    if size > MAX_CSV_BYTES:
+        raise DataError(
+            f"{origin} unpacks {members[0]} to {size:,} bytes, but {CSV_NAME} is about 1.7 MB: "
+            "it is not the HTRU2 archive (it may be a zip bomb). Nothing was unpacked.\n"
+            f"Download the official archive from {UCI_PAGE}.")
+    # zipfile stops at the declared size (then checks the CRC): a member that holds more
+    # than it declares is read no further than that.
+    with archive.open(members[0]) as member:
+        return _read_chunks(member, size)
 
 
 def extract_csv(raw: bytes, origin: str) -> str:
@@ -200,13 +284,7 @@ def extract_csv(raw: bytes, origin: str) -> str:
     if raw[:2] == b"PK" or origin.lower().endswith(".zip"):
         try:
             with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-                members = [n for n in archive.namelist() if n.endswith(CSV_NAME)]
-                if not members:
-                    raise DataError(
-                        f"{origin} is a zip archive without {CSV_NAME} "
-                        f"(it holds: {', '.join(archive.namelist()) or 'nothing'}).\n"
-                        f"Download the official archive from {UCI_PAGE}.")
-                raw = archive.read(members[0])
+                raw = _unzip_csv(archive, origin)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
             raise DataError(
                 f"{origin} is not a complete zip archive ({error}): the download was "
@@ -218,10 +296,73 @@ def extract_csv(raw: bytes, origin: str) -> str:
         raise DataError(f"{origin} is not a text CSV file.\n{REPAIR}") from None
 
 
+# --- the cache ----------------------------------------------------------------
+
+def read_cache(cache: Path, size: int = MAX_CSV_BYTES + 1) -> str:
+    """The text of the cached file (its first ``size`` bytes: more is not HTRU2 anyway).
+
+    A folder or a file that cannot be read gives a DataError that says what to do.
+    """
+    if cache.is_dir():
+        raise DataError(
+            f"The data cache {cache} is a folder; it must be a file.\n"
+            f"If you set HTRU2_CACHE, make it name a file, for example\n"
+            f"    HTRU2_CACHE={cache / CSV_NAME} make data")
+    try:
+        with cache.open("rb") as file:
+            return file.read(size).decode("utf-8", errors="replace")
+    except OSError as error:
+        raise DataError(
+            f"The cached file {cache} cannot be read ({error.strerror or error}).\n"
+            f"Make it readable (`chmod a+r {cache}`), or move it away and run `make data` again.") from None
+
+
+def _is_htru2_row(line: str) -> bool:
+    fields = line.split(",")
+    try:
+        [float(field) for field in fields]
+    except ValueError:
+        return False
+    return len(fields) == N_COLUMNS
+
+
+def _refuse_to_overwrite_unless_htru2(cache: Path) -> None:
+    """Raise unless ``cache`` is missing, empty, or starts with an HTRU2 row (a good or damaged copy).
+
+    Whatever else is there belongs to the user, and the course never overwrites it.
+    """
+    if not cache.exists():
+        return
+    first = normalise(read_cache(cache, size=1024)).split("\n", 1)[0]
+    if first.strip() and not _is_htru2_row(first):
+        raise DataError(
+            f"{cache} is not HTRU2 data (it begins {first[:40]!r}), so the course will not "
+            "overwrite it.\n"
+            f"If HTRU2_CACHE names it, set HTRU2_CACHE to a new file (for example "
+            f"HTRU2_CACHE=~/htru2/{CSV_NAME});\notherwise move the file away and run `make data` again.")
+
+
+def _remove_stale_parts(cache: Path) -> None:
+    """Delete the hidden ``.part`` files that a write killed midway left beside the cache."""
+    if not cache.parent.is_dir():
+        return
+    for part in cache.parent.iterdir():
+        if part.name.startswith(f".{cache.name}.") and part.name.endswith(".part"):
+            with contextlib.suppress(OSError):  # gone already, or not ours to delete
+                if time.time() - part.stat().st_mtime > STALE_PART_AGE:
+                    part.unlink()
+
+
 def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a crash never leaves a half-written file there."""
+    """Write ``text`` to ``path`` so that a crash never leaves a half-written file there.
+
+    The text goes to a hidden ``.<name>.<pid>.<random>.part`` file beside ``path``, created
+    with the permissions the umask gives any new file, and is renamed over ``path`` once
+    it is on disk.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
             file.write(text + "\n")
@@ -229,37 +370,55 @@ def _write_atomically(path: Path, text: str) -> None:
             os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def _save(cache: Path, text: str) -> None:
+    try:
+        _write_atomically(cache, text)
+    except OSError as error:
+        raise DataError(
+            f"The verified data could not be saved as {cache} ({error.strerror or error}).\n"
+            f"Make the folder {cache.parent} writable, or keep the data in a folder you can "
+            f"write to (and keep HTRU2_CACHE set when you run the notebooks):\n"
+            f"    HTRU2_CACHE=~/htru2/{CSV_NAME} make data") from None
 
 
 def fetch(source: str | None = None, cache: Path | None = None, progress: bool = True) -> Path:
     """Fetch HTRU2 from ``source`` (default: ``HTRU2_URL`` or UCI), verify it, cache it.
 
-    Nothing is written unless the data verifies, and the cache is replaced
-    atomically.  Returns the path of the cached CSV.
+    Nothing is written unless the data verifies, the cache is replaced atomically,
+    and a file at ``cache`` that is not HTRU2 data is never overwritten.
+    Returns the path of the cached CSV.
     """
     source = source or default_source()
     cache = cache or cache_path()
+    _refuse_to_overwrite_unless_htru2(cache)
+    _remove_stale_parts(cache)
     raw, origin = read_source(source, progress)
     text = verify(extract_csv(raw, origin), origin,
                   fix=f"Nothing was saved. Check the source, or unset HTRU2_URL to use {UCI_URL}.")
-    _write_atomically(cache, text)
+    _save(cache, text)
     return cache
 
 
 def ensure(cache: Path | None = None, force: bool = False, progress: bool = True) -> Path:
-    """Make sure the verified CSV is cached: keep a good cache, replace a missing or bad one."""
+    """Make sure the verified CSV is cached: keep a good cache, replace a missing or damaged one."""
     cache = cache or cache_path()
+    _remove_stale_parts(cache)
     if cache.exists() and not force:
+        text = read_cache(cache)
         try:
-            text = cache.read_text(encoding="utf-8", errors="replace")
             content = verify(text, f"The cached file {cache}")
-            if text != content + "\n":        # e.g. a copy with Windows line endings
-                _write_atomically(cache, content)
-            return cache
         except DataError as problem:
+            _refuse_to_overwrite_unless_htru2(cache)
             print(f"{problem.args[0].splitlines()[0]}\nFetching a fresh copy.", file=sys.stderr)
+        else:
+            if text != content + "\n":        # e.g. Windows line endings or a byte-order mark
+                with contextlib.suppress(DataError):  # a read-only copy is good as it is
+                    _save(cache, content)
+            return cache
     return fetch(cache=cache, progress=progress)
 
 
@@ -276,8 +435,7 @@ def load_htru2(cache: Path | None = None) -> "pandas.DataFrame":  # noqa: F821
     cache = cache or cache_path()
     if not cache.exists():
         fetch(cache=cache)
-    text = cache.read_text(encoding="utf-8", errors="replace")
-    content = verify(text, f"The cached file {cache}",
+    content = verify(read_cache(cache), f"The cached file {cache}",
                      fix="Delete it and run `make data` to fetch and verify a fresh copy.")
     frame = pd.read_csv(io.StringIO(content), header=None, names=COLUMNS)
     frame["label"] = frame["label"].astype(int)

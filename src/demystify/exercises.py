@@ -18,6 +18,18 @@ and any later cell that uses a name such a cell defines -- is tagged
 ``raises-exception``, so the untouched exercise notebook still runs to its end
 under CI.
 
+No solution may leak into an exercise, so the generator is strict:
+
+- a marker is spelled exactly as above and is a line of its own: in code a whole
+  comment line (as Python's tokenizer reads it, so never inside a string), in
+  markdown a whole line; anything else that looks like a marker is an error;
+- raw cells cannot hold answers, and a cell with an answer cannot have attachments;
+- instructor notes (cells of slide type ``notes``) are dropped, and only the
+  metadata an exercise needs is kept;
+- every exercise is made in memory first: if one notebook fails, none is written.
+
+Errors name the notebook, the cell (counting from 1, with its first line) and what to do.
+
     python -m demystify.exercises           # regenerate every exercise notebook
     python -m demystify.exercises --check   # exit 1 if any is out of date
 """
@@ -26,19 +38,69 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import io
 import json
+import re
 import sys
+import tokenize
 from pathlib import Path
 
 import nbformat
 
 BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
+MARKER_LIKE = re.compile(r"(begin|end)[\s_-]*solution|#+\s*hint\b", re.IGNORECASE)
+SPELLING = f"Write exactly '{BEGIN}', '{HINT} <hint>' or '{END}' on a line of its own, or reword it."
+ON_ITS_OWN = "A marker must be a comment line of its own: move it to one, or reword the text."
 RAISES = "raises-exception"
+NOTEBOOK_METADATA = ("kernelspec", "language_info", "rise", "celltoolbar")  # what an exercise needs
+CELL_METADATA = ("slideshow", "tags", "jupyter", "editable", "deletable", "collapsed", "scrolled")
 ROOT = Path(__file__).resolve().parents[2]
 
 
 class ExerciseError(ValueError):
-    """A solution notebook's markers are malformed; the message names the notebook and cell."""
+    """A solution notebook cannot be turned into an exercise; the message names the notebook and cell."""
+
+
+# --- markers ------------------------------------------------------------------
+
+def _marker(line: str) -> str | None:
+    """BEGIN, END or HINT if ``line`` is exactly that marker (indentation aside), else None."""
+    stripped = line.strip()
+    if stripped in (BEGIN, END):
+        return stripped
+    return HINT if stripped.startswith(HINT) else None
+
+
+def _comment_lines(source: str, where: str) -> set[int]:
+    """The numbers (from 0) of the lines of a code cell that are nothing but a comment."""
+    if source.lstrip().startswith("%%"):  # a cell magic: the cell is not Python
+        return set()
+    python = "\n".join("" if line.lstrip().startswith(("%", "!")) else line  # IPython magics
+                       for line in source.split("\n"))
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(python).readline))
+    except (tokenize.TokenError, SyntaxError) as error:
+        raise ExerciseError(f"{where}: it is not valid Python ({error}), so its solution markers "
+                            "cannot be checked.\nFix the code, then run `make exercises` again.") from None
+    lines = python.split("\n")
+    return {row - 1 for kind, _, (row, column), _, _ in tokens
+            if kind == tokenize.COMMENT and not lines[row - 1][:column].strip()}
+
+
+def _check_markers(source: str, where: str, marker_lines: set[int] | None = None) -> None:
+    """Refuse anything that looks like a marker but is not an exact marker on a line of its own.
+
+    ``marker_lines``: the only lines that may hold a marker (in code, the comment lines);
+    None for markdown, where any whole line may.
+    """
+    for number, line in enumerate(source.split("\n")):
+        if not MARKER_LIKE.search(line):
+            continue
+        shown = f"{where}, line {number + 1} {line.strip()!r}"
+        if marker_lines is not None and number not in marker_lines:
+            raise ExerciseError(f"{shown}: a solution marker inside a string or after code.\n{ON_ITS_OWN}")
+        if _marker(line) is None:
+            raise ExerciseError(f"{shown} looks like a solution marker but is not one.\n{SPELLING}")
 
 
 def _blocks(source: str, where: str):
@@ -46,33 +108,38 @@ def _blocks(source: str, where: str):
     lines = source.split("\n")
     i = 0
     while i < len(lines):
-        stripped = lines[i].strip()
-        if stripped == END:
-            raise ExerciseError(f"{where}: '{END}' without a '{BEGIN}' before it.")
-        if stripped != BEGIN:
+        marker = _marker(lines[i])
+        if marker is None:
             yield "text", lines[i]
             i += 1
             continue
+        if marker != BEGIN:
+            raise ExerciseError(f"{where}, line {i + 1}: '{marker}' without a '{BEGIN}' before it.")
         indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
         hint, j = [], i + 1
-        while j < len(lines) and lines[j].strip().startswith(HINT):
+        while j < len(lines) and _marker(lines[j]) == HINT:
             hint.append(lines[j].strip()[len(HINT):].strip())
             j += 1
-        while j < len(lines) and lines[j].strip() != END:
-            if lines[j].strip() == BEGIN:
-                raise ExerciseError(f"{where}: '{BEGIN}' inside another solution block.")
+        while j < len(lines) and _marker(lines[j]) != END:
+            if _marker(lines[j]) == BEGIN:
+                raise ExerciseError(f"{where}, line {j + 1}: '{BEGIN}' inside another solution block.")
+            if _marker(lines[j]) == HINT:
+                raise ExerciseError(f"{where}, line {j + 1}: '{HINT}' lines go right after '{BEGIN}', "
+                                    "before the solution.")
             j += 1
         if j == len(lines):
-            raise ExerciseError(f"{where}: '{BEGIN}' without a matching '{END}'.")
-        if not hint:
-            raise ExerciseError(f"{where}: add a '{HINT} ...' line right after '{BEGIN}' "
+            raise ExerciseError(f"{where}, line {i + 1}: '{BEGIN}' without a matching '{END}'.")
+        if not any(hint):
+            raise ExerciseError(f"{where}, line {i + 1}: add a '{HINT} ...' line right after '{BEGIN}' "
                                 "saying what the attendee should do.")
-        yield "block", (indent, " ".join(hint))
+        yield "block", (indent, " ".join(filter(None, hint)))
         i = j + 1
 
 
 def stub_code(source: str, where: str = "cell") -> str:
     """The source with each solution block replaced by a NotImplementedError stub."""
+    if MARKER_LIKE.search(source):
+        _check_markers(source, where, _comment_lines(source, where))
     out = []
     for kind, item in _blocks(source, where):
         if kind == "text":
@@ -85,11 +152,14 @@ def stub_code(source: str, where: str = "cell") -> str:
 
 def stub_markdown(source: str, where: str = "cell") -> str:
     """The markdown with each answer block replaced by a prompt for the attendee's answer."""
+    _check_markers(source, where)
     out = []
     for kind, item in _blocks(source, where):
         out.append(item if kind == "text" else f"*Your answer here. Hint: {item[1]}*")
     return "\n".join(out)
 
+
+# --- which cells fail while the exercise is unsolved -----------------------------
 
 class _Names(ast.NodeVisitor):
     """Names a cell reads (anywhere) and binds at the top level of the notebook."""
@@ -144,45 +214,97 @@ def names(source: str) -> tuple[set[str], set[str]] | None:
     return visitor.loads, visitor.stores
 
 
+def _where(name: str, number: int, cell) -> str:
+    first = next((line.strip() for line in cell.source.split("\n") if line.strip()), "")
+    return f"{name}, cell {number} ({first[:60]!r})"
+
+
+def _exercise_cell(cell: nbformat.NotebookNode, where: str) -> nbformat.NotebookNode:
+    """The cell with its answers stubbed, outputs cleared and only CELL_METADATA kept."""
+    cell = copy.deepcopy(cell)
+    cell.metadata = nbformat.from_dict({k: v for k, v in cell.metadata.items() if k in CELL_METADATA})
+    if cell.cell_type == "raw":
+        if MARKER_LIKE.search(cell.source):
+            raise ExerciseError(f"{where}: a raw cell cannot hold a solution (raw cells are copied "
+                                "as they are).\nPut the answer in a markdown or code cell.")
+        return cell
+    solved = cell.source
+    if cell.cell_type == "markdown":
+        cell.source = stub_markdown(solved, where)
+    else:
+        cell.source = stub_code(solved, where)
+        cell.outputs, cell.execution_count = [], None
+        if names(solved) is not None and names(cell.source) is None:
+            raise ExerciseError(f"{where}: with its solution replaced by a stub the cell is no longer "
+                                f"valid Python.\nPut '{BEGIN}' and '{END}' around whole statements.")
+    if cell.source != solved and cell.get("attachments"):
+        raise ExerciseError(f"{where}: a cell with an answer cannot have attachments "
+                            f"({', '.join(cell.attachments)}): one could show the answer.\nMove the "
+                            "picture the question needs to a cell of its own.")
+    return cell
+
+
 def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
-    """The exercise twin of a solution notebook (the solution is not modified)."""
+    """The exercise twin of a solution notebook (the solution is not modified).
+
+    Instructor notes are dropped, and only NOTEBOOK_METADATA and CELL_METADATA are kept.
+    """
     exercise = copy.deepcopy(solution)
+    exercise.metadata = nbformat.from_dict(
+        {k: v for k, v in solution.metadata.items() if k in NOTEBOOK_METADATA})
+    exercise.cells = []
     broken: set[str] = set()  # names whose value a stub prevents from existing
-    for number, cell in enumerate(exercise.cells):
-        where = f"{name}, cell {number}"
-        if cell.cell_type == "markdown":
-            cell.source = stub_markdown(cell.source, where)
+    for number, cell in enumerate(solution.cells, start=1):
+        if cell.metadata.get("slideshow", {}).get("slide_type") == "notes":
             continue
-        if cell.cell_type != "code":
+        stubbed = _exercise_cell(cell, _where(name, number, cell))
+        exercise.cells.append(stubbed)
+        if stubbed.cell_type != "code":
             continue
-        source = stub_code(cell.source, where)
-        stubbed = source != cell.source
         # what the cell reads once stubbed, and what the solved cell would have defined
-        found, solved = names(source), names(cell.source)
+        found, solved = names(stubbed.source), names(cell.source)
         loads = found[0] if found is not None else set(broken)
         stores = solved[1] if solved is not None else set()
-        tags = list(cell.metadata.get("tags", []))
-        if stubbed or loads & broken:
+        tags = list(stubbed.metadata.get("tags", []))
+        if stubbed.source != cell.source or loads & broken:
             broken |= stores
             if RAISES not in tags:
                 tags.append(RAISES)
         else:
             broken -= stores
         if tags:
-            cell.metadata["tags"] = tags
-        cell.metadata.pop("execution", None)
-        cell.source, cell.outputs, cell.execution_count = source, [], None
+            stubbed.metadata["tags"] = tags
     return exercise
+
+
+# --- files ------------------------------------------------------------------------
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def exercise_path(solution_path: Path) -> Path:
     return solution_path.parent.parent / "notebooks" / solution_path.name
 
 
+def read_solution(path: Path) -> nbformat.NotebookNode:
+    """The solution notebook at ``path``; an ExerciseError naming it if it is not a valid notebook."""
+    try:
+        solution = nbformat.read(path, as_version=4)
+        nbformat.validate(solution)
+    except Exception as error:  # nbformat fails in many ways (I/O, JSON, schema, conversion)
+        reason = str(error).strip().split("\n")[0][:200]
+        raise ExerciseError(
+            f"{_shown(path)} is not a valid notebook ({type(error).__name__}: {reason}).\n"
+            "Open it in Jupyter to see what is wrong (a merge conflict leaves '<<<<<<<' lines in it), "
+            f"or restore it with `git checkout -- {_shown(path)}`.") from None
+    return solution
+
+
 def generate(solution_path: Path) -> str:
     """The exercise notebook for ``solution_path`` as the text that is written to disk."""
-    solution = nbformat.read(solution_path, as_version=4)
-    return nbformat.writes(make_exercise(solution, solution_path.name)) + "\n"
+    exercise = make_exercise(read_solution(solution_path), _shown(solution_path))
+    return nbformat.writes(exercise) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,23 +315,27 @@ def main(argv: list[str] | None = None) -> int:
                         help="write nothing; exit 1 if an exercise notebook is out of date")
     args = parser.parse_args(argv)
     paths = args.solutions or sorted((ROOT / "solutions").glob("*.ipynb"))
-    stale = []
-    for path in paths:
+    exercises, errors = {}, []
+    for path in paths:  # every exercise is made before any is written: all or nothing
         try:
-            text = generate(path)
+            exercises[exercise_path(path)] = generate(path)
         except ExerciseError as error:
-            print(f"✗ {error}", file=sys.stderr)
-            return 1
-        target = exercise_path(path)
-        if target.exists() and target.read_text(encoding="utf-8") == text:
-            continue
-        stale.append(target)
-        if not args.check:
-            target.write_text(text, encoding="utf-8")
-            print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+            errors.append(error)
+    for error in errors:
+        print(f"✗ {error}", file=sys.stderr)
+    if errors:
+        print("Nothing was written: fix the solution notebooks above, then run `make exercises` again.",
+              file=sys.stderr)
+        return 1
+    stale = [target for target, text in exercises.items()
+             if not target.exists() or target.read_text(encoding="utf-8", errors="replace") != text]
     if args.check and stale:
         print("✗ out of date (run `make exercises`): " + ", ".join(p.name for p in stale), file=sys.stderr)
         return 1
+    if not args.check:
+        for target in stale:
+            target.write_text(exercises[target], encoding="utf-8")
+            print(f"wrote {_shown(target)}")
     if not stale:
         print(f"✓ {len(paths)} exercise notebooks are up to date")
     return 0
