@@ -152,10 +152,11 @@ class Kind(NamedTuple):
     noun: str                              # "a numpy array", "a Node", ...
     accepts: Callable[[object], bool]
     array: bool = False                    # an array is expected: a list gets its own sentence
+    hint: str | None = None                # shown when a result is of another kind
 
-    def named(self, noun: str) -> Kind:
+    def named(self, noun: str, hint: str | None = None) -> Kind:
         """The same kind, named for a message: ARRAY.named("an array of labels, shape (n,)")."""
-        return self._replace(noun=noun)
+        return self._replace(noun=noun, hint=hint or self.hint)
 
 
 def _is_array(value) -> bool:
@@ -173,9 +174,9 @@ FUNCTION = Kind("a function", callable)
 SOMETHING = Kind("a result", lambda value: True)        # anything but None
 
 
-def instance_of(cls: type, noun: str | None = None) -> Kind:
+def instance_of(cls: type, noun: str | None = None, hint: str | None = None) -> Kind:
     """A Kind for objects of the attendee's class ``cls``: instance_of(Node, "a Node")."""
-    return Kind(noun or f"{_a(cls.__name__)}", lambda value: isinstance(value, cls))
+    return Kind(noun or _a(cls.__name__), lambda value: isinstance(value, cls), hint=hint)
 
 
 Returns = Union[Kind, tuple[tuple[str, Kind], ...], None]
@@ -287,7 +288,7 @@ def _expect_kind(value, kind: Kind, returned: str) -> None:
         fail(f"{returned} {_described(value)}; expected {kind.noun}.",
              "Compute it with numpy, on whole arrays; if you built a list, np.array(...) turns "
              "it into an array.")
-    fail(f"{returned} {_described(value)}; expected {kind.noun}.")
+    fail(f"{returned} {_described(value)}; expected {kind.noun}.", kind.hint)
 
 
 def _described(value) -> str:
