@@ -195,7 +195,7 @@ def call(function, *args, name: str, signature: str | None = None, hint: Hint = 
     Whatever goes wrong becomes a CheckFailed sentence, never a traceback from inside a check:
 
     - not a function:            "loss is a list, not a function."
-    - arguments that do not fit: "loss cannot be called as loss(params, X, Y): missing ..."
+    - arguments that do not fit: "loss cannot be called as loss(params, X, Y) (missing ...)."
       (checked with inspect.signature before the call, so that a TypeError raised *inside*
       the attendee's function is reported as that, not as a wrong signature);
     - NotImplementedError:       "loss is not written yet." and the stub's own nudge;
@@ -241,7 +241,7 @@ def _expect_signature(function, args, kwargs, name: str, signature: str | None) 
         if signature is None:
             fail(f"{name} does not take these arguments: {error}.")
         inside = re.fullmatch(r"[\w.]+\((.*)\)", signature)
-        fail(f"{name} cannot be called as {signature}: {error}.",
+        fail(f"{name} cannot be called as {signature} ({error}).",
              f"It takes {inside[1]}, in that order." if inside else f"Write it as {signature}")
 
 
