@@ -178,7 +178,7 @@ def check_derivative(f: Callable, df: Callable) -> None:
     if hint:
         fail(f"{f_name}(x) is not the function of the exercise.", hint)
     auto = _autograd_derivative(f, f_name)
-    numeric = central_difference(lambda x: np.asarray(f(x), dtype=float), GRID, FD_STEP)
+    numeric = central_difference(lambda xs: _on_grid(f, xs, f_name), GRID, FD_STEP)
     expect_true(np.allclose(auto, numeric, rtol=1e-5, atol=1e-6),
                 f"autograd and central differences disagree about {f_name}'s slope.",
                 f"Is {f_name} smooth for x from {GRID[0]} to {GRID[-1]}? (abs, max, if/else "
@@ -195,16 +195,15 @@ def check_derivative(f: Callable, df: Callable) -> None:
 
 def _partials(f: Callable, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """f, ∂f/∂x and ∂f/∂y at POINTS, from autograd (checked against central differences)."""
-    xs, ys = (np.array(column, dtype=float) for column in zip(*POINTS, strict=True))
     values = np.array(_at_points(f, name, NUMBER), dtype=float)
     by_x, by_y = (np.array(_at_points(grad(f, argnum), f"grad({name}, argnum={argnum})", NUMBER,
                                       hint=f"autograd could not differentiate {name}. "
                                            f"{AUTOGRAD_NUMPY}"), dtype=float)
                   for argnum in (0, 1))
-    numeric_x = central_difference(lambda x: np.array([f(a, y) for a, y in zip(x, ys, strict=True)]),
-                                   xs, FD_STEP)
-    numeric_y = central_difference(lambda y: np.array([f(x, b) for x, b in zip(xs, y, strict=True)]),
-                                   ys, FD_STEP)
+    def f_at(x, y):
+        return call(f, x, y, name=name, signature=f"{name}(x, y)", returns=NUMBER)
+    numeric_x = [central_difference(lambda a, y=y: f_at(a, y), x, FD_STEP) for x, y in POINTS]
+    numeric_y = [central_difference(lambda b, x=x: f_at(x, b), y, FD_STEP) for x, y in POINTS]
     expect_true(np.allclose(by_x, numeric_x, rtol=1e-5, atol=1e-6)
                 and np.allclose(by_y, numeric_y, rtol=1e-5, atol=1e-6),
                 f"autograd and central differences disagree about {name}: is it smooth?")

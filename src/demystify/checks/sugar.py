@@ -68,7 +68,8 @@ def _collected(module, name: str) -> list:
 
 def check_parameters(Module, Parameter) -> None:
     """Module.parameters() must list every Parameter: own, of sub-modules, of modules in lists."""
-    tree, order = _test_modules(Module, Parameter)
+    tree, order = call(_test_modules, Module, Parameter, name="the check's test modules, made "
+                       "with your Module class,")
     found = _collected(tree, "parameters()")
     names = {id(p): name for name, p in order}
     expected = [p for _, p in order]
@@ -237,7 +238,8 @@ def _affine_module(Module, Parameter):
 def check_sequential(Sequential, Module, Parameter) -> None:
     """Sequential(*layers)(X) must apply the layers first to last; its parameters are theirs."""
     Affine = _affine_module(Module, Parameter)
-    first, second = Affine(2, 1), Affine(3, 0)
+    first, second = (call(Affine, a, c, name="the check's test module, made with your Module "
+                          "class,") for a, c in ((2, 1), (3, 0)))
     model = call(Sequential, first, second, name="Sequential(first, second)",
                  signature="Sequential(*layers)")
     expect_true(isinstance(model, Module), "Sequential is not a Module.",
