@@ -1,14 +1,13 @@
 """Exercise notebooks are generated from the solutions, and stay in sync with them."""
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from demystify.course import solutions
 from demystify.exercises import ExerciseError, exercise_path, generate, make_exercise, stub_code
 
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+SOLUTIONS = solutions()
 
 SOLVED = '''def layer_forward(X, W, b):
     """X: (n, n_in)   W: (n_in, n_out)   b: (n_out,)"""

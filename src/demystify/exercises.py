@@ -32,9 +32,11 @@ from pathlib import Path
 
 import nbformat
 
+from .course import ROOT
+from .course import exercise_of as exercise_path
+
 BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
 RAISES = "raises-exception"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class ExerciseError(ValueError):
@@ -173,10 +175,6 @@ def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nb
         cell.metadata.pop("execution", None)
         cell.source, cell.outputs, cell.execution_count = source, [], None
     return exercise
-
-
-def exercise_path(solution_path: Path) -> Path:
-    return solution_path.parent.parent / "notebooks" / solution_path.name
 
 
 def generate(solution_path: Path) -> str:
