@@ -1,12 +1,13 @@
 """Exercise notebooks are generated from the solutions, and stay in sync with them."""
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from demystify.course import solutions
 from demystify.exercises import ExerciseError, exercise_path, generate, make_exercise, stub_code
 
+from demystify.course import solutions  # noqa: E402 (the solution notebooks)
 SOLUTIONS = solutions()
 
 SOLVED = '''def layer_forward(X, W, b):

@@ -32,11 +32,9 @@ from pathlib import Path
 
 import nbformat
 
-from .course import ROOT
-from .course import exercise_of as exercise_path
-
 BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
 RAISES = "raises-exception"
+from .course import ROOT, exercise_of  # the repository; a solution's exercise twin
 
 
 class ExerciseError(ValueError):
@@ -175,6 +173,10 @@ def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nb
         cell.metadata.pop("execution", None)
         cell.source, cell.outputs, cell.execution_count = source, [], None
     return exercise
+
+
+def exercise_path(solution_path: Path) -> Path:
+    return exercise_of(solution_path)
 
 
 def generate(solution_path: Path) -> str:
