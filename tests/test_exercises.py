@@ -7,8 +7,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from demystify.exercises import ExerciseError, exercise_path, generate, make_exercise, stub_code
 
-from demystify.course import solutions  # noqa: E402 (the solution notebooks)
-SOLUTIONS = solutions()
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 
 SOLVED = '''def layer_forward(X, W, b):
     """X: (n, n_in)   W: (n_in, n_out)   b: (n_out,)"""
