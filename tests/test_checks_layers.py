@@ -156,7 +156,7 @@ def test_layer_that_fails_inside_for_another_reason_shows_the_inputs_and_the_mat
 
 def parameter_shapes(sizes):
     shapes = []
-    for n_in, n_out in zip(sizes, sizes[1:]):
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
         shapes += [(n_in, n_out), (n_out,)]
     return shapes
 

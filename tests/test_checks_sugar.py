@@ -83,7 +83,7 @@ class Momentum(Optimiser):
         self.velocities = [np.zeros_like(p.value) for p in self.parameters]
 
     def step(self):
-        for p, v in zip(self.parameters, self.velocities):
+        for p, v in zip(self.parameters, self.velocities, strict=True):
             v *= self.alpha
             v += self.lr * p.grad
             p.value = p.value - v
@@ -110,7 +110,7 @@ def test_a_stub_says_not_written_yet_with_its_hint():
 def test_parameters_in_place_updates_in_momentum_also_pass():
     class InPlace(Momentum):
         def step(self):
-            for p, v in zip(self.parameters, self.velocities):
+            for p, v in zip(self.parameters, self.velocities, strict=True):
                 v[...] = self.alpha * v + self.lr * p.grad
                 p.value -= v
 
@@ -387,7 +387,7 @@ def test_sgd_that_restarts_from_the_first_values_is_named():
             self.start = [p.value.copy() for p in self.parameters]
 
         def step(self):
-            for p, start in zip(self.parameters, self.start):
+            for p, start in zip(self.parameters, self.start, strict=True):
                 p.value = start - self.lr * p.grad
     assert "started from the original value" in failure(check_sgd, FromStart, Parameter)
 

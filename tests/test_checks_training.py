@@ -35,7 +35,7 @@ loss_grad = grad(loss)
 
 
 def step(params, grads, lr):
-    return [p - lr * g for p, g in zip(params, grads)]
+    return [p - lr * g for p, g in zip(params, grads, strict=True)]
 
 
 def train(params, X, Y, lr=0.5, steps=500):
@@ -214,7 +214,7 @@ def test_central_differences_catch_an_error_confined_to_one_entry(monkeypatch):
 
 def test_correct_step_passes_and_an_in_place_step_too(capsys):
     def in_place(params, grads, lr):
-        for p, g in zip(params, grads):
+        for p, g in zip(params, grads, strict=True):
             p -= lr * g
         return params
     check_step(step)
@@ -223,8 +223,8 @@ def test_correct_step_passes_and_an_in_place_step_too(capsys):
 
 
 @pytest.mark.parametrize("wrong, words", [
-    (lambda ps, gs, lr: [p + lr * g for p, g in zip(ps, gs)], "up the gradient"),
-    (lambda ps, gs, lr: [p - g for p, g in zip(ps, gs)], "learning rate is missing"),
+    (lambda ps, gs, lr: [p + lr * g for p, g in zip(ps, gs, strict=True)], "up the gradient"),
+    (lambda ps, gs, lr: [p - g for p, g in zip(ps, gs, strict=True)], "learning rate is missing"),
     (lambda ps, gs, lr: [-lr * g for g in gs], "only the change"),
     (lambda ps, gs, lr: ps, "did not change"),
 ], ids=["plus-lr", "no-lr", "only-change", "unchanged"])

@@ -19,7 +19,7 @@ def init_params(sizes, rng, std=lambda n_in, n_out: np.sqrt(2 / (n_in + n_out)),
                 transposed=False, bias=lambda n_out, rng: np.zeros(n_out)):
     """The solution, with knobs to make each mistake."""
     params = []
-    for n_in, n_out in zip(sizes, sizes[1:]):
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
         if transposed:
             W = rng.normal(0.0, std(n_in, n_out), size=(n_out, n_in)).T
         else:
@@ -65,7 +65,7 @@ def test_init_forward_and_predict_checks_work_for_any_network(sizes, capsys):
     (lambda s, rng: [p if p.ndim == 2 else p[:, None] for p in init_params(s, rng)],
      "b1 has shape (25, 1); expected (25,)"),
     (lambda s, rng: init_params(s, rng)[::2], "returned 3 parameters; expected 6"),
-    (lambda s, rng: dict(zip("abcdef", init_params(s, rng))),
+    (lambda s, rng: dict(zip("abcdef", init_params(s, rng), strict=False)),
      "init_params returned a dict; expected a list [W1, b1, W2, b2"),
     (lambda s, rng: None, "forget to `return`"),
 ], ids=["1/sqrt", "variance", "He", "unscaled", "transposed draw", "random biases",
@@ -84,7 +84,7 @@ def test_init_with_np_random_is_told_to_use_the_rng_it_is_given():
 def test_init_with_a_uniform_distribution_of_the_wrong_spread_reports_the_spread():
     def uniform(sizes, rng):
         params = []
-        for n_in, n_out in zip(sizes, sizes[1:]):
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
             params += [rng.uniform(-1, 1, (n_in, n_out)), np.zeros(n_out)]
         return params
     text = failure(check_init_params, uniform)
