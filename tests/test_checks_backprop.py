@@ -6,10 +6,8 @@ original workshop's code (the divide and tanh VJPs, bias gradients left broadcas
 recursive walk).
 """
 import ast
-import itertools
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import autograd.numpy as anp
 import nbformat
@@ -17,75 +15,17 @@ import numpy as np
 import pytest
 from autograd import grad as autograd_grad
 
-from demystify.checks import CheckFailed
 from demystify.checks.backprop import (_REFERENCE, _shared_graph, _walk, check_backward,
                                        check_grad, check_vjps)
 from demystify.reference import SEED, numerical_gradient
+from failures import failure
+from solution_graph import node_and_wnp, topological_order
 
 ALL = (np.add, np.subtract, np.multiply, np.divide, np.negative, np.power,
        np.tanh, np.exp, np.log, np.matmul, np.transpose, np.sum, np.mean)
 
 
 # --- the solution ------------------------------------------------------------------------
-
-def make_node_class():
-    class Node:
-        __array_ufunc__ = None
-        numbers = itertools.count()
-
-        def __init__(self, value, fun=None, parents=(), kwargs=None):
-            self.value = np.asarray(value, dtype=float)
-            self.fun = fun
-            self.parents = tuple(parents)
-            self.kwargs = dict(kwargs or {})
-            self.number = next(Node.numbers)
-
-        @property
-        def op(self):
-            return self.fun.__name__ if self.fun is not None else "leaf"
-
-        @property
-        def shape(self):
-            return self.value.shape
-
-        def __array__(self, dtype=None, copy=None):
-            raise TypeError("numpy cannot see inside a Node")
-
-    def wrap(numpy_function):
-        def recorded(*inputs, **kwargs):
-            parents = [x if isinstance(x, Node) else Node(x) for x in inputs]
-            value = numpy_function(*[p.value for p in parents], **kwargs)
-            return Node(value, numpy_function, parents, kwargs)
-        return recorded
-
-    wnp = SimpleNamespace(**{f.__name__: wrap(f) for f in ALL})
-    Node.__add__ = lambda self, other: wnp.add(self, other)
-    Node.__radd__ = lambda self, other: wnp.add(other, self)
-    Node.__sub__ = lambda self, other: wnp.subtract(self, other)
-    Node.__rsub__ = lambda self, other: wnp.subtract(other, self)
-    Node.__mul__ = lambda self, other: wnp.multiply(self, other)
-    Node.__rmul__ = lambda self, other: wnp.multiply(other, self)
-    Node.__truediv__ = lambda self, other: wnp.divide(self, other)
-    Node.__rtruediv__ = lambda self, other: wnp.divide(other, self)
-    Node.__pow__ = lambda self, other: wnp.power(self, other)
-    Node.__rpow__ = lambda self, other: wnp.power(other, self)
-    Node.__matmul__ = lambda self, other: wnp.matmul(self, other)
-    Node.__rmatmul__ = lambda self, other: wnp.matmul(other, self)
-    Node.__neg__ = lambda self: wnp.negative(self)
-    Node.T = property(lambda self: wnp.transpose(self))
-    return Node, wnp
-
-
-def topological_order(output):
-    seen, to_visit = {output}, [output]
-    while to_visit:
-        node = to_visit.pop()
-        for parent in node.parents:
-            if parent not in seen:
-                seen.add(parent)
-                to_visit.append(parent)
-    return sorted(seen, key=lambda node: node.number)
-
 
 def unbroadcast(g, x):
     while np.ndim(g) > np.ndim(x):
@@ -221,12 +161,6 @@ def table():
     return solution_table()
 
 
-def failure(check, *args) -> str:
-    with pytest.raises(CheckFailed) as error:
-        check(*args)
-    return str(error.value)
-
-
 # --- the reference inside the checks is itself right ------------------------------------
 
 @pytest.mark.parametrize("fun", ALL, ids=lambda f: f.__name__)
@@ -249,7 +183,7 @@ def test_reference_vjps_match_autograd_on_broadcasting_shapes(fun):
 
 
 def test_reference_walk_matches_autograd_and_each_wrong_walk_differs():
-    Node, _ = make_node_class()
+    Node, _ = node_and_wnp()
     x, output = _shared_graph(Node)
 
     def f(X):
@@ -268,7 +202,7 @@ def test_reference_walk_matches_autograd_and_each_wrong_walk_differs():
 # --- the solution passes ------------------------------------------------------------------
 
 def test_the_solution_passes_every_check(table, capsys):
-    Node, wnp = make_node_class()
+    Node, wnp = node_and_wnp()
     check_vjps(table, *ALL)
     backward = make_backward(table)
     check_backward(backward, Node)
@@ -389,7 +323,7 @@ def test_unwritten_vjp_shows_its_hint(table):
     ("distinct", "a * a has the same parent twice"),
 ])
 def test_each_wrong_walk_is_named_by_its_result(table, mode, message):
-    Node, _ = make_node_class()
+    Node, _ = node_and_wnp()
     text = failure(check_backward, make_backward(table, mode), Node)
     assert text.startswith("✗ the gradient of x through shared nodes has the right shape but "
                            "not the right values.")
@@ -397,14 +331,14 @@ def test_each_wrong_walk_is_named_by_its_result(table, mode, message):
 
 
 def test_path_by_path_recursion_is_right_but_caught_for_exponential_work(table):
-    Node, _ = make_node_class()
+    Node, _ = node_and_wnp()
     text = failure(check_backward, make_backward(table, "paths"), Node)
     assert "looked at the same node" in text and "12 residual blocks" in text
     assert "exponential" in text
 
 
 def test_a_correct_but_recursive_walk_hits_the_recursion_limit(table):
-    Node, _ = make_node_class()
+    Node, _ = node_and_wnp()
 
     def backward(output):  # a correct walk, with a recursive topological sort
         order, seen = [], set()
@@ -431,19 +365,19 @@ def test_a_correct_but_recursive_walk_hits_the_recursion_limit(table):
 
 
 def test_walking_forwards_is_told_to_reverse(table):
-    Node, _ = make_node_class()
+    Node, _ = node_and_wnp()
     text = failure(check_backward, make_backward(table, "forward"), Node)
     assert "KeyError" in text and "reversed(topological_order(output))" in text
 
 
 def test_silently_skipping_an_unknown_operation_is_rejected(table):
-    Node, _ = make_node_class()
+    Node, _ = node_and_wnp()
     text = failure(check_backward, make_backward(table, "skip unknown"), Node)
     assert "silently dropped a path" in text and "np.sin" in text
 
 
 def test_walk_that_returns_a_list_is_told_to_return_a_dict(table):
-    Node, _ = make_node_class()
+    Node, _ = node_and_wnp()
     right = make_backward(table)
     text = failure(check_backward, lambda output: list(right(output).values()), Node)
     assert "expected a dict {node: gradient}" in text
@@ -466,7 +400,7 @@ def walk_without_membership_check(vjps):
 
 @pytest.mark.parametrize("careful", [True, False], ids=["raises its own error", "KeyError"])
 def test_a_vjp_missing_from_the_table_is_blamed_on_the_table_not_the_walk(table, careful):
-    Node, _ = make_node_class()
+    Node, _ = node_and_wnp()
     del table[np.exp]
     backward = make_backward(table) if careful else walk_without_membership_check(table)
     text = failure(check_backward, backward, Node)
@@ -477,7 +411,7 @@ def test_a_vjp_missing_from_the_table_is_blamed_on_the_table_not_the_walk(table,
 
 @pytest.mark.parametrize("careful", [True, False], ids=["raises its own error", "KeyError"])
 def test_grad_on_a_table_missing_a_vjp_names_the_missing_vjp(table, careful):
-    Node, wnp = make_node_class()
+    Node, wnp = node_and_wnp()
     del table[np.power]
     backward = make_backward(table) if careful else walk_without_membership_check(table)
     text = failure(check_grad, make_grad(backward, Node), wnp)
@@ -495,7 +429,7 @@ def stub_hint(function_name):
 
 
 def test_the_generated_stubs_are_reported_as_unwritten_with_their_hints(table):
-    Node, wnp = make_node_class()
+    Node, wnp = node_and_wnp()
 
     def stub(function_name):
         def raise_hint(*args, **kwargs):
@@ -510,7 +444,7 @@ def test_the_generated_stubs_are_reported_as_unwritten_with_their_hints(table):
 
 
 def test_unwritten_walk_shows_its_hint():
-    Node, _ = make_node_class()
+    Node, _ = node_and_wnp()
 
     def backward(output):
         raise NotImplementedError("grads = {output: np.ones_like(output.value)} ...")
@@ -527,14 +461,14 @@ def test_unwritten_walk_shows_its_hint():
     ("accumulates", "The second call added to the first one's gradients"),
 ])
 def test_typical_wrong_grads_are_named(table, mode, message):
-    Node, wnp = make_node_class()
+    Node, wnp = node_and_wnp()
     text = failure(check_grad, make_grad(make_backward(table), Node, mode), wnp)
     assert message in text
 
 
 def test_grad_that_assigns_into_the_args_tuple_gets_a_sentence_not_an_unbound_local(table):
     """It used to end in UnboundLocalError: two `except Exception` clauses in a row."""
-    Node, wnp = make_node_class()
+    Node, wnp = node_and_wnp()
     text = failure(check_grad, make_grad(make_backward(table), Node, "tuple"), wnp)
     assert text.startswith("✗ your grad raised TypeError: 'tuple' object does not support item "
                            "assignment")
@@ -542,7 +476,7 @@ def test_grad_that_assigns_into_the_args_tuple_gets_a_sentence_not_an_unbound_lo
 
 
 def test_grad_that_fails_for_another_reason_says_how_the_check_called_it(table):
-    Node, wnp = make_node_class()
+    Node, wnp = node_and_wnp()
 
     def grad(fun, argnum=0):
         def gradient(*args):
@@ -554,14 +488,14 @@ def test_grad_that_fails_for_another_reason_says_how_the_check_called_it(table):
 
 
 def test_grad_that_returns_its_result_instead_of_a_function_is_named(table):
-    Node, wnp = make_node_class()
+    Node, wnp = node_and_wnp()
     right = make_grad(make_backward(table), Node)
     text = failure(check_grad, lambda fun, argnum=0: right(fun, argnum)(1.0, 2.0), wnp)
     assert "grad returned a float64; expected a function." in text
 
 
 def test_grad_built_on_a_wrong_table_differs_from_autograd(table):
-    Node, wnp = make_node_class()
+    Node, wnp = node_and_wnp()
     table[np.divide] = (table[np.divide][0],
                         lambda ans, x, y: lambda g: unbroadcast(-1 / g**2, y))
     text = failure(check_grad, make_grad(make_backward(table), Node), wnp)

@@ -2,19 +2,13 @@
 import numpy as np
 import pytest
 
-from demystify.checks import CheckFailed
 from demystify.checks.layers import (check_layer_forward, check_layer_loop, check_neuron,
                                      check_parameter_shapes)
+from failures import failure
 
 
 def sigmoid(z):
     return 1 / (1 + np.exp(-z))
-
-
-def failure(check, answer) -> str:
-    with pytest.raises(CheckFailed) as error:
-        check(answer)
-    return str(error.value)
 
 
 # --- one neuron ------------------------------------------------------------------------

@@ -3,100 +3,19 @@
 The solution below is the notebook's, rebuilt per test on a fresh Node class so that a
 wrong operator in one test cannot leak into another.
 """
-import itertools
-from types import SimpleNamespace
-
 import graphviz
 import numpy as np
 import pytest
 
-from demystify.checks import CheckFailed
+import solution_graph
 from demystify.checks.wrapper import (check_draw, check_loss, check_operators,
                                       check_topological_order, check_wrap)
 from demystify.drawing import Drawing
+from failures import failure
+from solution_graph import install_operators, make_node_class, make_wnp, make_wrap, topological_order
 
 
 # --- the solution, as in solutions/12-numpy-wrapper-exercises.ipynb -------------------------
-
-def make_node_class():
-    class Node:
-        __array_ufunc__ = None
-        numbers = itertools.count()
-
-        def __init__(self, value, fun=None, parents=(), kwargs=None):
-            self.value = np.asarray(value, dtype=float)
-            self.fun = fun
-            self.parents = tuple(parents)
-            self.kwargs = dict(kwargs or {})
-            self.number = next(Node.numbers)
-
-        @property
-        def op(self):
-            return self.fun.__name__ if self.fun is not None else "leaf"
-
-        @property
-        def shape(self):
-            return self.value.shape
-
-        def __array__(self, dtype=None, copy=None):
-            raise TypeError("numpy cannot see inside a Node: use a wnp function")
-
-    return Node
-
-
-def make_wrap(Node):
-    def as_node(x):
-        return x if isinstance(x, Node) else Node(x)
-
-    def wrap(numpy_function):
-        def recorded(*inputs, **kwargs):
-            parents = [as_node(x) for x in inputs]
-            value = numpy_function(*[parent.value for parent in parents], **kwargs)
-            return Node(value, numpy_function, parents, kwargs)
-        return recorded
-
-    return wrap
-
-
-def make_wnp(wrap):
-    functions = [np.add, np.subtract, np.multiply, np.divide, np.power, np.negative, np.matmul,
-                 np.transpose, np.tanh, np.exp, np.log, np.sum, np.mean]
-    return SimpleNamespace(**{f.__name__: wrap(f) for f in functions})
-
-
-def install_operators(Node, wnp, **replace):
-    operators = {
-        "__add__": lambda self, other: wnp.add(self, other),
-        "__radd__": lambda self, other: wnp.add(other, self),
-        "__sub__": lambda self, other: wnp.subtract(self, other),
-        "__rsub__": lambda self, other: wnp.subtract(other, self),
-        "__mul__": lambda self, other: wnp.multiply(self, other),
-        "__rmul__": lambda self, other: wnp.multiply(other, self),
-        "__truediv__": lambda self, other: wnp.divide(self, other),
-        "__rtruediv__": lambda self, other: wnp.divide(other, self),
-        "__pow__": lambda self, other: wnp.power(self, other),
-        "__rpow__": lambda self, other: wnp.power(other, self),
-        "__matmul__": lambda self, other: wnp.matmul(self, other),
-        "__rmatmul__": lambda self, other: wnp.matmul(other, self),
-        "__neg__": lambda self: wnp.negative(self),
-        "T": property(lambda self: wnp.transpose(self)),
-    }
-    operators.update(replace)
-    for name, method in operators.items():
-        if method is not None:
-            setattr(Node, name, method)
-
-
-def topological_order(output):
-    seen, to_visit = {output}, [output]
-    while to_visit:
-        node = to_visit.pop()
-        for parent in node.parents:
-            if parent not in seen:
-                seen.add(parent)
-                to_visit.append(parent)
-    return sorted(seen, key=lambda node: node.number)
-
 
 def make_draw(order=topological_order, name=lambda node, i: f"node{i}",
               label=lambda node: f"{node.op}\n{node.shape}", reverse=False, edges=True):
@@ -130,17 +49,7 @@ def make_loss(wnp, tanh=None, last_tanh=True, reduce=None):
 
 @pytest.fixture
 def solution():
-    Node = make_node_class()
-    wrap = make_wrap(Node)
-    wnp = make_wnp(wrap)
-    install_operators(Node, wnp)
-    return SimpleNamespace(Node=Node, wrap=wrap, wnp=wnp)
-
-
-def failure(check, *args) -> str:
-    with pytest.raises(CheckFailed) as error:
-        check(*args)
-    return str(error.value)
+    return solution_graph.solution()
 
 
 # --- the solution passes every check ------------------------------------------------------

@@ -59,32 +59,12 @@ def test_the_repository_root_and_the_thread_environment_are_written_once(text, h
 
 
 SOLUTIONS_FOR_ANY_NETWORK = '''
-import autograd.numpy as anp
-import numpy as np
 from autograd import grad
 from demystify import baselines, reference
 from demystify.checks import layers, training, weights
+from solution_network import forward, loss, step, train
 
 assert reference.SIZES == NEW_SIZES, reference.SIZES
-
-def forward(params, X):
-    H = X
-    for k in range(0, len(params), 2):
-        H = anp.tanh(H @ params[k] + params[k + 1])
-    return H
-
-def loss(params, X, Y):
-    return anp.mean((forward(params, X) - Y) ** 2)
-
-def step(params, grads, lr):
-    return [p - lr * g for p, g in zip(params, grads)]
-
-def train(params, X, Y, lr, steps):
-    losses = []
-    for _ in range(steps):
-        losses.append(loss(params, X, Y))
-        params = step(params, grad(loss)(params, X, Y), lr)
-    return params, losses
 
 layers.check_parameter_shapes(lambda sizes: [p.shape for p in reference.init_params(sizes)])
 weights.check_init_params(lambda sizes, rng: reference.init_params(sizes, rng))
@@ -107,7 +87,7 @@ def test_changing_the_architecture_is_a_one_line_edit(tmp_path):
     reference.write_text(reference.read_text().replace(line, "SIZES = (8, 16, 12, 6, 2)"))
     script = SOLUTIONS_FOR_ANY_NETWORK.replace("NEW_SIZES", "(8, 16, 12, 6, 2)")
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
-                          text=True, env={"PYTHONPATH": str(tmp_path / "src"), "PATH": ""})
+                          text=True, env={"PYTHONPATH": f"{tmp_path / 'src'}:{Path(__file__).parent}", "PATH": ""})
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.count("✓") == 8
     assert "parameter_shapes is right for layer sizes (8, 16, 12, 6, 2)" in done.stdout
