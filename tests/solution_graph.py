@@ -108,3 +108,14 @@ def topological_order(output):
                 seen.add(parent)
                 to_visit.append(parent)
     return sorted(seen, key=lambda node: node.number)
+
+
+def breadth_first(output):
+    """The nodes breadth-first from the output: a typical wrong order (not topological)."""
+    order, queue = [output], [output]
+    while queue:
+        for parent in queue.pop(0).parents:
+            if parent not in order:
+                order.append(parent)
+                queue.append(parent)
+    return order

@@ -19,7 +19,7 @@ from demystify.checks.backprop import (_REFERENCE, _shared_graph, _walk, check_b
                                        check_grad, check_vjps)
 from demystify.reference import SEED, numerical_gradient
 from failures import failure
-from solution_graph import node_and_wnp, topological_order
+from solution_graph import breadth_first, node_and_wnp, topological_order
 
 ALL = (np.add, np.subtract, np.multiply, np.divide, np.negative, np.power,
        np.tanh, np.exp, np.log, np.matmul, np.transpose, np.sum, np.mean)
@@ -111,12 +111,7 @@ def make_backward(vjps, mode="right"):
         if mode == "forward":
             order = topological_order(output)
         if mode == "breadth":
-            order, queue = [output], [output]
-            while queue:
-                for parent in queue.pop(0).parents:
-                    if parent not in order:
-                        order.append(parent)
-                        queue.append(parent)
+            order = breadth_first(output)
         for node in order:
             if node.fun is None:
                 continue

@@ -12,7 +12,8 @@ from demystify.checks.wrapper import (check_draw, check_loss, check_operators,
                                       check_topological_order, check_wrap)
 from demystify.drawing import Drawing
 from failures import failure
-from solution_graph import install_operators, make_node_class, make_wnp, make_wrap, topological_order
+from solution_graph import (breadth_first, install_operators, make_node_class, make_wnp, make_wrap,
+                            topological_order)
 
 
 # --- the solution, as in solutions/12-numpy-wrapper-exercises.ipynb -------------------------
@@ -294,13 +295,7 @@ def test_order_without_leaves_is_missing_nodes(solution):
 
 def test_order_that_is_not_sorted_names_the_node_before_its_parent(solution):
     def order(output):  # breadth-first from the output, then reversed: not topological here
-        seen, queue = [output], [output]
-        while queue:
-            for parent in queue.pop(0).parents:
-                if parent not in seen:
-                    seen.append(parent)
-                    queue.append(parent)
-        return seen[::-1]
+        return breadth_first(output)[::-1]
     text = failure(check_topological_order, order, solution.Node)
     assert "comes before its parent" in text and "node.number" in text
 
