@@ -134,11 +134,9 @@ def _name(fn: Callable, default: str) -> str:
 
 def _on_grid(fn: Callable, xs: np.ndarray, name: str) -> np.ndarray:
     """fn at every x: all at once if it takes arrays, else one x at a time (math.cos works too)."""
-    try:  # a probe: a function of one number at a time fails here, and is called per x below
-        values = fn(xs)
-    except Exception:
-        values = None
-    if values is None or np.shape(values) != xs.shape:
+    values = call(fn, xs, name=name, signature=f"{name}(x)",  # a function of one number at a
+                  may_raise=Exception)                       # time may fail here: see below
+    if isinstance(values, Exception) or values is None or np.shape(values) != xs.shape:
         values = [call(fn, float(x), name=name, signature=f"{name}(x)", returns=NUMBER)
                   for x in xs]
     return np.asarray(values, dtype=float)
@@ -146,12 +144,13 @@ def _on_grid(fn: Callable, xs: np.ndarray, name: str) -> np.ndarray:
 
 def _autograd_derivative(f: Callable, name: str) -> np.ndarray:
     """autograd's df/dx on GRID, with a clear message when f cannot be traced."""
-    try:  # a probe: a function of one number at a time fails here, and is differentiated per x
-        return np.asarray(elementwise_grad(f)(GRID), dtype=float)
-    except Exception:
-        return np.array([call(grad(f), float(x), name=f"grad({name})", signature=f"{name}(x)",
-                              hint=f"autograd could not differentiate {name}. {AUTOGRAD_NUMPY}")
-                         for x in GRID], dtype=float)
+    slopes = call(elementwise_grad(f), GRID, name=f"elementwise_grad({name})",
+                  may_raise=Exception)  # a function of one number at a time: one x at a time
+    if not isinstance(slopes, Exception):
+        return np.asarray(slopes, dtype=float)
+    return np.array([call(grad(f), float(x), name=f"grad({name})", signature=f"{name}(x)",
+                          hint=f"autograd could not differentiate {name}. {AUTOGRAD_NUMPY}")
+                     for x in GRID], dtype=float)
 
 
 # --- the checks ---------------------------------------------------------------

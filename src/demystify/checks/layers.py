@@ -44,8 +44,8 @@ def _shapes(**arrays) -> str:
     return ", ".join(f"{name} {np.shape(value)}" for name, value in arrays.items())
 
 
-def _call_layer(function: Callable, name: str, X, W, b, matmul_hint: str):
-    """``function(X, W, b)``; a numpy shape error (ValueError) gets a hint about shapes."""
+def _shapes_hint(X, W, b, matmul_hint: str):
+    """A hint for call(): what a numpy shape error (ValueError) in a layer probably means."""
     def hint(error: Exception) -> str | None:
         if not isinstance(error, ValueError):
             return None
@@ -61,9 +61,7 @@ def _call_layer(function: Callable, name: str, X, W, b, matmul_hint: str):
                     "reshape b into a column (b[:, None]), or compute the product the other "
                     "way round (W.T @ X.T)?")
         return f"The inputs were {_shapes(X=X, W=W, b=b)}. {matmul_hint}"
-
-    return call(function, X.copy(), W.copy(), b.copy(), name=name,
-                signature=f"{name}(X, W, b)", hint=hint, returns=ARRAY)
+    return hint
 
 
 def _compact(shape) -> str:
@@ -150,7 +148,9 @@ def check_layer_loop(layer_loop: Callable) -> None:
     for X, W, b in _layer_cases():
         hint = ("Neuron j's weights are column j of W, W[:, j] (one weight per input); "
                 "W[j] is row j. Sample i is row i of X, X[i].")
-        result = _call_layer(layer_loop, "layer_loop", X, W, b, hint)
+        result = call(layer_loop, X.copy(), W.copy(), b.copy(), name="layer_loop",
+                      signature="layer_loop(X, W, b)", hint=_shapes_hint(X, W, b, hint),
+                      returns=ARRAY)
         mistakes = _layer_mistakes(X, W, b)
         if W.shape[0] == W.shape[1]:
             mistakes.insert(0, (np.tanh(X @ W.T + b),
@@ -165,7 +165,9 @@ def check_layer_loop(layer_loop: Callable) -> None:
 def check_layer_forward(layer_forward: Callable) -> None:
     """``layer_forward(X, W, b)`` is ``tanh(X @ W + b)``: one row per sample."""
     for X, W, b in _layer_cases():
-        result = _call_layer(layer_forward, "layer_forward", X, W, b, _matmul_hint(X, W))
+        result = call(layer_forward, X.copy(), W.copy(), b.copy(), name="layer_forward",
+                      signature="layer_forward(X, W, b)",
+                      hint=_shapes_hint(X, W, b, _matmul_hint(X, W)), returns=ARRAY)
         expect_array(result, np.tanh(X @ W + b), f"layer_forward on X {X.shape}",
                      mistakes=_layer_mistakes(X, W, b),
                      shape_hint="Expected one row per sample and one column per neuron.")
