@@ -12,26 +12,17 @@ as well as tests/, however pytest is called (`make test`, or a single notebook).
 """
 from __future__ import annotations
 
-import os
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-# Notebook kernels inherit this environment: numpy's BLAS on one thread, as torch is. The
-# course's matrices are small, and two BLAS threads on a busy 2-core machine make a notebook
-# several times slower (measured: 8 s instead of 30 s for notebook 16 under load).
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+from demystify.course import ROOT, is_exercise, use_single_thread
 
-ROOT = Path(__file__).resolve().parent
+use_single_thread()  # notebook kernels inherit it: numpy's BLAS on one thread, as torch is
 NOTEBOOK_BUDGET = 60.0  # seconds; every notebook should stay well under it
 _seconds: dict[str, float] = defaultdict(float)
-
-
-def is_exercise(path: Path) -> bool:
-    return path.parent.name == "notebooks" and (path.parent.parent / "solutions" / path.name).exists()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from demystify.checks import CheckFailed, expect_array, expect_true, fail, passed
+from demystify.checks import (ARRAY, ARRAYS, NUMBER, NUMBERS, CheckFailed, call, expect_array,
+                              expect_true, fail, hint_for, instance_of, passed)
 from demystify.checks.core import describe_factor
 
 EXPECTED = np.arange(1.0, 7.0).reshape(2, 3)
@@ -85,3 +86,152 @@ def test_two_single_numbers_are_not_said_to_differ_by_an_arbitrary_factor():
     with pytest.raises(CheckFailed) as error:
         expect_array(24 * 1.2345, 1.2345, "loss")   # a sum instead of a mean: a real clue
     assert "off by a factor of 24" in str(error.value)
+
+
+# --- call: the one way the checks call attendee code ---------------------------------------
+
+def call_failure(function, *args, **options) -> str:
+    with pytest.raises(CheckFailed) as error:
+        call(function, *args, **options)
+    return str(error.value)
+
+
+def loss(params, X, Y):
+    return np.mean((params[0] * X - Y) ** 2)
+
+
+LOSS = {"name": "loss", "signature": "loss(params, X, Y)"}
+
+
+def test_call_returns_what_the_function_returns():
+    assert call(loss, [2.0], np.ones(3), np.zeros(3), returns=NUMBER, **LOSS) == 4.0
+
+
+def test_a_stub_reads_not_written_yet_with_its_nudge():
+    def stub(params, X, Y):
+        raise NotImplementedError("Average the squared errors.")
+    assert call_failure(stub, [1.0], 1.0, 1.0, **LOSS) == (
+        "✗ loss is not written yet.\n  Average the squared errors.")
+
+
+def test_any_other_exception_reads_your_name_raised_with_the_checks_hint():
+    def broken(params, X, Y):
+        return {}["W1"]
+    text = call_failure(broken, [1.0], 1.0, 1.0, hint="Look up each parameter by position.", **LOSS)
+    assert text == "✗ your loss raised KeyError: 'W1'\n  Look up each parameter by position."
+
+
+def test_a_hint_can_depend_on_the_exception():
+    def broken(params, X, Y):
+        raise ValueError("shapes do not line up")
+    text = call_failure(broken, [1.0], 1.0, 1.0, hint=hint_for(ValueError, "Check the shapes."),
+                        **LOSS)
+    assert text.endswith("\n  Check the shapes.")
+    text = call_failure(broken, [1.0], 1.0, 1.0, hint=hint_for(KeyError, "Not this one."), **LOSS)
+    assert text == "✗ your loss raised ValueError: shapes do not line up"
+
+
+def test_a_hint_function_may_replace_the_whole_sentence():
+    def missing_vjp(error):
+        fail("the walk stopped at exp, which has no VJP in the table yet.")
+    text = call_failure(lambda output: {}[output], "exp", name="backward", hint=missing_vjp)
+    assert text == "✗ the walk stopped at exp, which has no VJP in the table yet."
+
+
+def test_a_name_with_an_article_is_not_given_another():
+    def vjp(g):
+        raise ZeroDivisionError("division by zero")
+    assert call_failure(vjp, 1.0, name="the VJP of divide w.r.t. y").startswith(
+        "✗ the VJP of divide w.r.t. y raised ZeroDivisionError: division by zero")
+
+
+def test_the_failure_keeps_the_attendees_exception_as_its_cause_but_shows_no_traceback():
+    def broken(params, X, Y):
+        raise ValueError("inside")
+    with pytest.raises(CheckFailed) as error:
+        call(broken, [1.0], 1.0, 1.0, **LOSS)
+    assert isinstance(error.value.__cause__, ValueError)
+    assert error.value._render_traceback_() == ["\x1b[31m✗ your loss raised ValueError: inside\x1b[0m"]
+
+
+def test_a_check_failing_inside_the_attendees_code_is_passed_on_unchanged():
+    def calls_a_check(params, X, Y):
+        fail("the inner check's own sentence")
+    assert call_failure(calls_a_check, [1.0], 1.0, 1.0, **LOSS) == "✗ the inner check's own sentence"
+
+
+@pytest.mark.parametrize("thing, described", [
+    ([0.5, 0.25], "a list"), (np.float64(0.3), "a float64"), (None, "None"),
+    (np.zeros((2, 3)), "a numpy array of shape (2, 3)")])
+def test_something_that_is_not_a_function_is_named(thing, described):
+    text = call_failure(thing, [1.0], 1.0, 1.0, **LOSS)
+    assert text.startswith(f"✗ loss is {described}, not a function.") and "without brackets" in text
+
+
+@pytest.mark.parametrize("function, why", [
+    (lambda params, X: 0.0, "too many positional arguments"),
+    (lambda params, X, Y, lr: 0.0, "missing a required argument: 'lr'"),
+], ids=["too few parameters", "too many parameters"])
+def test_a_wrong_signature_says_how_the_function_is_called(function, why):
+    assert call_failure(function, [1.0], 1.0, 1.0, **LOSS) == (
+        f"✗ loss cannot be called as loss(params, X, Y) ({why}).\n"
+        "  It takes params, X, Y, in that order.")
+
+
+def test_a_type_error_inside_the_function_is_not_mistaken_for_a_wrong_signature():
+    def assigns_into_a_tuple(params, X, Y):
+        params[0] = 2.0
+        return 0.0
+    text = call_failure(assigns_into_a_tuple, (1.0,), 1.0, 1.0, **LOSS)
+    assert text.startswith("✗ your loss raised TypeError: 'tuple' object does not support item "
+                           "assignment")
+
+
+def test_a_forgotten_return_is_named():
+    def no_return(params, X, Y):
+        np.mean((params[0] * X - Y) ** 2)
+    assert call_failure(no_return, [1.0], 1.0, 1.0, returns=NUMBER, **LOSS) == (
+        "✗ loss returned None; expected one number.\n  Did you forget to `return` the result?")
+
+
+def test_a_list_where_an_array_is_expected_is_named():
+    text = call_failure(lambda X, W, b: [[0.1, 0.2]], 1.0, 1.0, 1.0, name="layer_forward",
+                        signature="layer_forward(X, W, b)", returns=ARRAY)
+    assert text.startswith("✗ layer_forward returned a list; expected a numpy array.")
+    assert "np.array(...)" in text
+
+
+def test_a_result_of_another_kind_is_named_with_the_kinds_hint():
+    class Node:
+        pass
+    text = call_failure(lambda x: np.zeros(2), 1.0, name="wrap(np.tanh)",
+                        returns=instance_of(Node, "a Node", "Return Node(value, ...)."))
+    assert text == ("✗ wrap(np.tanh) returned a numpy array of shape (2,); expected a Node.\n"
+                    "  Return Node(value, ...).")
+
+
+PAIR = (("params", ARRAYS), ("losses", NUMBERS))
+
+
+def test_a_pair_in_the_right_order_passes_and_in_the_wrong_order_is_named():
+    params, losses = [np.ones(2), np.ones((2, 2))], [0.5, 0.25]
+    assert call(lambda: (params, losses), name="train", returns=PAIR) == (params, losses)
+    text = call_failure(lambda: (losses, params), name="train", returns=PAIR)
+    assert text == ("✗ train returned (losses, params); expected (params, losses).\n"
+                    "  Return them in this order: `return params, losses`.")
+
+
+def test_a_pair_of_the_wrong_size_or_kind_is_named():
+    assert "End with `return params, losses`." in call_failure(
+        lambda: [0.5, 0.25, 0.125], name="train", returns=PAIR)
+    text = call_failure(lambda: ([np.ones(2)], "0.5"), name="train", returns=PAIR)
+    assert text == "✗ train returned, as losses, a str; expected a list of numbers."
+
+
+def test_an_expected_exception_is_returned_not_reported():
+    def strict(init):
+        raise ValueError(f"unknown init {init!r}")
+    outcome = call(strict, "zeros", name="Linear", may_raise=ValueError)
+    assert isinstance(outcome, ValueError) and "zeros" in str(outcome)
+    with pytest.raises(CheckFailed, match="your Linear raised KeyError"):
+        call(lambda init: {}[init], "zeros", name="Linear", may_raise=ValueError)

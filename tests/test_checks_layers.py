@@ -2,19 +2,13 @@
 import numpy as np
 import pytest
 
-from demystify.checks import CheckFailed
 from demystify.checks.layers import (check_layer_forward, check_layer_loop, check_neuron,
                                      check_parameter_shapes)
+from failures import failure
 
 
 def sigmoid(z):
     return 1 / (1 + np.exp(-z))
-
-
-def failure(check, answer) -> str:
-    with pytest.raises(CheckFailed) as error:
-        check(answer)
-    return str(error.value)
 
 
 # --- one neuron ------------------------------------------------------------------------
@@ -139,18 +133,24 @@ def test_elementwise_product_is_named_not_blamed_on_the_bias():
     assert "could not add the bias" not in text
 
 
-def test_unsolved_exercise_still_shows_its_hint():
+def test_unsolved_exercise_says_not_written_yet_and_shows_its_hint():
     def stub(X, W, b):
         raise NotImplementedError("Multiply the batch by the weights.")
-    with pytest.raises(NotImplementedError, match="Multiply the batch"):
-        check_layer_forward(stub)
+    text = failure(check_layer_forward, stub)
+    assert text == "✗ layer_forward is not written yet.\n  Multiply the batch by the weights."
+
+
+def test_layer_that_fails_inside_for_another_reason_shows_the_inputs_and_the_matmul_hint():
+    text = failure(check_layer_forward, lambda X, W, b: np.tanh(X @ W.T + b))
+    assert text.startswith("✗ your layer_forward raised ValueError: matmul")
+    assert "The inputs were X (5, 4), W (4, 2), b (2,)." in text and "Did you write W @ X?" in text
 
 
 # --- shapes ---------------------------------------------------------------------------------
 
 def parameter_shapes(sizes):
     shapes = []
-    for n_in, n_out in zip(sizes, sizes[1:]):
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
         shapes += [(n_in, n_out), (n_out,)]
     return shapes
 

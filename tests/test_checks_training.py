@@ -4,17 +4,12 @@ import numpy as np
 import pytest
 from autograd import grad
 
-from demystify.checks import CheckFailed
-from demystify.checks.training import (
-    FD_ENTRIES, check_gradient, check_held_out_accuracy, check_loss, check_step, check_train,
-    fixed_batch, fixed_parameters)
+from demystify.checks.training import (check_gradient, check_held_out_accuracy, check_loss,
+                                       check_step, check_train)
 from demystify.progress import progress
-
-
-def failure(check, *args) -> str:
-    with pytest.raises(CheckFailed) as error:
-        check(*args)
-    return str(error.value)
+from demystify.reference import SIZES, fixed_batch, lively_params
+from failures import failure
+import solution_network as any_network
 
 
 # --- the attendee's side, written independently of the reference ---------------
@@ -35,7 +30,7 @@ loss_grad = grad(loss)
 
 
 def step(params, grads, lr):
-    return [p - lr * g for p, g in zip(params, grads)]
+    return [p - lr * g for p, g in zip(params, grads, strict=True)]
 
 
 def train(params, X, Y, lr=0.5, steps=500):
@@ -53,10 +48,28 @@ def error(params, X, Y):
 # --- the loss ---------------------------------------------------------------------
 
 def test_the_reference_batch_and_parameters_have_the_course_shapes():
-    params, (X, Y) = fixed_parameters(), fixed_batch()
+    params, (X, Y) = lively_params(), fixed_batch()
     assert [p.shape for p in params] == [(8, 25), (25,), (25, 10), (10,), (10, 2), (2,)]
     assert X.shape == (12, 8) and Y.shape == (12, 2) and set(Y.sum(axis=1)) == {1.0}
     assert all(np.abs(b).min() > 0 for b in params[1::2])  # a forgotten bias changes the loss
+
+
+@pytest.mark.parametrize("sizes", [(5, 3, 4), (8, 40, 20, 10, 2)])
+def test_the_checks_work_for_any_network(sizes, capsys):
+    check_loss(any_network.loss, sizes=sizes)
+    check_gradient(grad(any_network.loss), sizes=sizes)
+    check_step(any_network.step, sizes=sizes)
+    check_train(any_network.train, sizes=sizes)
+    assert capsys.readouterr().out.count("✓") == 4
+
+    def no_output_tanh(params, X, Y):
+        H = X
+        for k in range(0, len(params) - 2, 2):
+            H = anp.tanh(H @ params[k] + params[k + 1])
+        return anp.mean((H @ params[-2] + params[-1] - Y) ** 2)
+    layers = len(sizes) - 1
+    assert f"Y_hat = tanh(H{layers - 1} @ W{layers} + b{layers})" in failure(
+        lambda f: check_loss(f, sizes=sizes), no_output_tanh)
 
 
 def test_correct_loss_passes(capsys):
@@ -67,7 +80,7 @@ def test_correct_loss_passes(capsys):
 @pytest.mark.parametrize("wrong, words", [
     (lambda p, X, Y: anp.mean(error(p, X, Y)) ** 2, "mean(err)**2"),
     (lambda p, X, Y: anp.sum(error(p, X, Y) ** 2), "sum of the squared errors"),
-    (lambda p, X, Y: anp.mean(anp.sum(error(p, X, Y) ** 2, axis=1)), "sums over the two outputs"),
+    (lambda p, X, Y: anp.mean(anp.sum(error(p, X, Y) ** 2, axis=1)), "sums over the outputs of each sample"),
     (lambda p, X, Y: anp.sqrt(anp.mean(error(p, X, Y) ** 2)), "leave out the square root"),
     (lambda p, X, Y: anp.mean(anp.abs(error(p, X, Y))), "mean absolute error"),
     (lambda p, X, Y: anp.mean((anp.tanh(anp.tanh(X @ p[0] + p[1]) @ p[2] + p[3]) @ p[4] + p[5] - Y) ** 2),
@@ -159,29 +172,29 @@ def test_gradient_with_a_wrong_shape_names_the_parameter():
 
 
 def test_calling_grad_instead_of_passing_the_function_is_named():
-    params, (X, Y) = fixed_parameters(), fixed_batch()
+    params, (X, Y) = lively_params(), fixed_batch()
     assert "not a function" in failure(check_gradient, loss_grad(params, X, Y))
 
 
-def test_finite_difference_spot_check_catches_an_error_confined_to_one_entry(monkeypatch):
-    """The value comparison would catch it first; with it disabled, the FD check still does."""
+def test_central_differences_catch_an_error_confined_to_one_entry(monkeypatch):
+    """The value comparison would catch it first; with it disabled, central differences do."""
     import demystify.checks.training as training
-    index, entry = FD_ENTRIES[2]
 
     def nudged(p, X, Y):
         g = loss_grad(p, X, Y)
-        g[index] = g[index].copy()
-        g[index][entry] += 1e-3
+        g[2] = g[2].copy()
+        g[2][SIZES[1] - 1, SIZES[2] - 1] += 1e-3
         return g
     monkeypatch.setattr(training, "expect_array", lambda *args, **kwargs: None)
-    assert "central differences give" in failure(check_gradient, nudged)
+    text = failure(check_gradient, nudged)
+    assert f"∂L/∂W2[{SIZES[1] - 1}, {SIZES[2] - 1}] is" in text and "central differences give" in text
 
 
 # --- the step ---------------------------------------------------------------------
 
 def test_correct_step_passes_and_an_in_place_step_too(capsys):
     def in_place(params, grads, lr):
-        for p, g in zip(params, grads):
+        for p, g in zip(params, grads, strict=True):
             p -= lr * g
         return params
     check_step(step)
@@ -190,8 +203,8 @@ def test_correct_step_passes_and_an_in_place_step_too(capsys):
 
 
 @pytest.mark.parametrize("wrong, words", [
-    (lambda ps, gs, lr: [p + lr * g for p, g in zip(ps, gs)], "up the gradient"),
-    (lambda ps, gs, lr: [p - g for p, g in zip(ps, gs)], "learning rate is missing"),
+    (lambda ps, gs, lr: [p + lr * g for p, g in zip(ps, gs, strict=True)], "up the gradient"),
+    (lambda ps, gs, lr: [p - g for p, g in zip(ps, gs, strict=True)], "learning rate is missing"),
     (lambda ps, gs, lr: [-lr * g for g in gs], "only the change"),
     (lambda ps, gs, lr: ps, "did not change"),
 ], ids=["plus-lr", "no-lr", "only-change", "unchanged"])

@@ -2,15 +2,10 @@
 import numpy as np
 import pytest
 
-from demystify.checks import CheckFailed
-from demystify.checks.weights import (check_forward, check_init_params, check_predict,
-                                      fixed_parameters, reference_forward)
-
-
-def failure(check, answer) -> str:
-    with pytest.raises(CheckFailed) as error:
-        check(answer)
-    return str(error.value)
+from demystify.checks.weights import check_forward, check_init_params, check_predict
+from demystify.reference import SEED, SIZES, forward as reference_forward, lively_params
+from failures import failure
+from solution_network import forward
 
 
 # --- initialisation --------------------------------------------------------------------------
@@ -19,7 +14,7 @@ def init_params(sizes, rng, std=lambda n_in, n_out: np.sqrt(2 / (n_in + n_out)),
                 transposed=False, bias=lambda n_out, rng: np.zeros(n_out)):
     """The solution, with knobs to make each mistake."""
     params = []
-    for n_in, n_out in zip(sizes, sizes[1:]):
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
         if transposed:
             W = rng.normal(0.0, std(n_in, n_out), size=(n_out, n_in)).T
         else:
@@ -34,13 +29,23 @@ def test_init_solution_passes(capsys):
 
 
 def test_init_matches_the_recipe_written_in_the_brief_and_notebook_10():
-    """Xavier normal, zero biases, default_rng(2019), drawn W1, W2, W3: the shared recipe."""
-    rng = np.random.default_rng(2019)
-    W1 = rng.normal(0, np.sqrt(2 / 33), (8, 25))
-    W2 = rng.normal(0, np.sqrt(2 / 35), (25, 10))
-    W3 = rng.normal(0, np.sqrt(2 / 12), (10, 2))
-    check_init_params(lambda sizes, rng: [W1, np.zeros(25), W2, np.zeros(10), W3, np.zeros(2)]
-                      if sizes == (8, 25, 10, 2) else init_params(sizes, rng))
+    """Xavier normal, zero biases, default_rng(SEED), drawn W1, W2, W3: the shared recipe."""
+    rng = np.random.default_rng(SEED)
+    recipe = []
+    for n_in, n_out in zip(SIZES[:-1], SIZES[1:], strict=True):
+        recipe += [rng.normal(0, np.sqrt(2 / (n_in + n_out)), (n_in, n_out)), np.zeros(n_out)]
+    check_init_params(lambda sizes, rng: recipe if sizes == SIZES else init_params(sizes, rng))
+
+
+@pytest.mark.parametrize("sizes", [(5, 3, 4), (8, 25, 10, 2), (8, 40, 20, 10, 2)])
+def test_init_forward_and_predict_checks_work_for_any_network(sizes, capsys):
+    check_init_params(init_params, sizes=sizes)
+    check_forward(forward, sizes=sizes)
+    check_predict(lambda params, X: forward(params, X).argmax(axis=1), sizes=sizes)
+    assert f"for {sizes} and (3, 4, 1)" in capsys.readouterr().out
+    no_last_tanh = failure(lambda f: check_forward(f, sizes=sizes),
+                           lambda p, X: forward(p[:-2], X) @ p[-2] + p[-1])
+    assert f"Y_hat = tanh(H{len(sizes) - 2} @ W{len(sizes) - 1} + b{len(sizes) - 1})" in no_last_tanh
 
 
 @pytest.mark.parametrize("wrong, message", [
@@ -55,7 +60,8 @@ def test_init_matches_the_recipe_written_in_the_brief_and_notebook_10():
     (lambda s, rng: [p if p.ndim == 2 else p[:, None] for p in init_params(s, rng)],
      "b1 has shape (25, 1); expected (25,)"),
     (lambda s, rng: init_params(s, rng)[::2], "returned 3 parameters; expected 6"),
-    (lambda s, rng: dict(zip("abcdef", init_params(s, rng))), "returned a dict"),
+    (lambda s, rng: dict(zip("abcdef", init_params(s, rng), strict=False)),
+     "init_params returned a dict; expected a list [W1, b1, W2, b2"),
     (lambda s, rng: None, "forget to `return`"),
 ], ids=["1/sqrt", "variance", "He", "unscaled", "transposed draw", "random biases",
         "transposed shapes", "column biases", "no biases", "dict", "no return"])
@@ -73,7 +79,7 @@ def test_init_with_np_random_is_told_to_use_the_rng_it_is_given():
 def test_init_with_a_uniform_distribution_of_the_wrong_spread_reports_the_spread():
     def uniform(sizes, rng):
         params = []
-        for n_in, n_out in zip(sizes, sizes[1:]):
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
             params += [rng.uniform(-1, 1, (n_in, n_out)), np.zeros(n_out)]
         return params
     text = failure(check_init_params, uniform)
@@ -82,18 +88,12 @@ def test_init_with_a_uniform_distribution_of_the_wrong_spread_reports_the_spread
 
 def test_init_hard_coded_for_one_network_fails_on_another():
     def hard_coded(sizes, rng):
-        return init_params((8, 25, 10, 2), rng)
-    assert "returned 6 parameters; expected 4" in failure(check_init_params, hard_coded)
+        return init_params(SIZES, rng)
+    text = failure(check_init_params, hard_coded)
+    assert f"returned {2 * (len(SIZES) - 1)} parameters; expected 4" in text
 
 
 # --- forward pass ----------------------------------------------------------------------------
-
-def forward(params, X):
-    H = X
-    for k in range(0, len(params), 2):
-        H = np.tanh(H @ params[k] + params[k + 1])
-    return H
-
 
 def test_forward_solution_passes(capsys):
     check_forward(forward)
@@ -161,8 +161,8 @@ def test_forward_with_another_activation_is_named(activation, message):
 # --- prediction ------------------------------------------------------------------------------
 
 def test_check_data_has_both_classes():
-    X = np.random.default_rng(12).normal(size=(12, 8))
-    labels = reference_forward(fixed_parameters(), X).argmax(axis=1)
+    X = np.random.default_rng(12).normal(size=(12, SIZES[0]))
+    labels = reference_forward(lively_params(), X).argmax(axis=1)
     assert 0 < labels.sum() < len(labels)
 
 

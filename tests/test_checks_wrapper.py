@@ -3,100 +3,20 @@
 The solution below is the notebook's, rebuilt per test on a fresh Node class so that a
 wrong operator in one test cannot leak into another.
 """
-import itertools
-from types import SimpleNamespace
-
 import graphviz
 import numpy as np
 import pytest
 
-from demystify.checks import CheckFailed
+import solution_graph
 from demystify.checks.wrapper import (check_draw, check_loss, check_operators,
                                       check_topological_order, check_wrap)
 from demystify.drawing import Drawing
+from failures import failure
+from solution_graph import (breadth_first, install_operators, make_node_class, make_wnp, make_wrap,
+                            topological_order)
 
 
 # --- the solution, as in solutions/12-numpy-wrapper-exercises.ipynb -------------------------
-
-def make_node_class():
-    class Node:
-        __array_ufunc__ = None
-        numbers = itertools.count()
-
-        def __init__(self, value, fun=None, parents=(), kwargs=None):
-            self.value = np.asarray(value, dtype=float)
-            self.fun = fun
-            self.parents = tuple(parents)
-            self.kwargs = dict(kwargs or {})
-            self.number = next(Node.numbers)
-
-        @property
-        def op(self):
-            return self.fun.__name__ if self.fun is not None else "leaf"
-
-        @property
-        def shape(self):
-            return self.value.shape
-
-        def __array__(self, dtype=None, copy=None):
-            raise TypeError("numpy cannot see inside a Node: use a wnp function")
-
-    return Node
-
-
-def make_wrap(Node):
-    def as_node(x):
-        return x if isinstance(x, Node) else Node(x)
-
-    def wrap(numpy_function):
-        def recorded(*inputs, **kwargs):
-            parents = [as_node(x) for x in inputs]
-            value = numpy_function(*[parent.value for parent in parents], **kwargs)
-            return Node(value, numpy_function, parents, kwargs)
-        return recorded
-
-    return wrap
-
-
-def make_wnp(wrap):
-    functions = [np.add, np.subtract, np.multiply, np.divide, np.power, np.negative, np.matmul,
-                 np.transpose, np.tanh, np.exp, np.log, np.sum, np.mean]
-    return SimpleNamespace(**{f.__name__: wrap(f) for f in functions})
-
-
-def install_operators(Node, wnp, **replace):
-    operators = {
-        "__add__": lambda self, other: wnp.add(self, other),
-        "__radd__": lambda self, other: wnp.add(other, self),
-        "__sub__": lambda self, other: wnp.subtract(self, other),
-        "__rsub__": lambda self, other: wnp.subtract(other, self),
-        "__mul__": lambda self, other: wnp.multiply(self, other),
-        "__rmul__": lambda self, other: wnp.multiply(other, self),
-        "__truediv__": lambda self, other: wnp.divide(self, other),
-        "__rtruediv__": lambda self, other: wnp.divide(other, self),
-        "__pow__": lambda self, other: wnp.power(self, other),
-        "__rpow__": lambda self, other: wnp.power(other, self),
-        "__matmul__": lambda self, other: wnp.matmul(self, other),
-        "__rmatmul__": lambda self, other: wnp.matmul(other, self),
-        "__neg__": lambda self: wnp.negative(self),
-        "T": property(lambda self: wnp.transpose(self)),
-    }
-    operators.update(replace)
-    for name, method in operators.items():
-        if method is not None:
-            setattr(Node, name, method)
-
-
-def topological_order(output):
-    seen, to_visit = {output}, [output]
-    while to_visit:
-        node = to_visit.pop()
-        for parent in node.parents:
-            if parent not in seen:
-                seen.add(parent)
-                to_visit.append(parent)
-    return sorted(seen, key=lambda node: node.number)
-
 
 def make_draw(order=topological_order, name=lambda node, i: f"node{i}",
               label=lambda node: f"{node.op}\n{node.shape}", reverse=False, edges=True):
@@ -130,17 +50,7 @@ def make_loss(wnp, tanh=None, last_tanh=True, reduce=None):
 
 @pytest.fixture
 def solution():
-    Node = make_node_class()
-    wrap = make_wrap(Node)
-    wnp = make_wnp(wrap)
-    install_operators(Node, wnp)
-    return SimpleNamespace(Node=Node, wrap=wrap, wnp=wnp)
-
-
-def failure(check, *args) -> str:
-    with pytest.raises(CheckFailed) as error:
-        check(*args)
-    return str(error.value)
+    return solution_graph.solution()
 
 
 # --- the solution passes every check ------------------------------------------------------
@@ -162,7 +72,7 @@ def test_unwritten_wrap_shows_its_hint():
     def wrap(numpy_function):
         raise NotImplementedError("Inside wrap, define a function.")
     text = failure(check_wrap, wrap, make_node_class())
-    assert "wrap(np.subtract) is not written yet." in text and "Inside wrap, define" in text
+    assert text == "✗ wrap is not written yet.\n  Inside wrap, define a function."
 
 
 def test_wrap_that_gives_nodes_to_numpy_is_told_to_use_values():
@@ -252,12 +162,20 @@ def test_wrap_that_returns_the_array_is_told_to_return_a_node():
     def wrap(numpy_function):
         return lambda *inputs, **kwargs: numpy_function(
             *[x.value if isinstance(x, Node) else x for x in inputs], **kwargs)
-    assert "returned a ndarray, not a Node" in failure(check_wrap, wrap, Node)
+    text = failure(check_wrap, wrap, Node)
+    assert "wrap(np.subtract)(a, b) returned a numpy array of shape (2, 3); expected a Node." in text
 
 
 def test_wrap_that_returns_nothing_is_told_to_return_a_function():
-    assert "returned a NoneType, not a function" in failure(
-        check_wrap, lambda numpy_function: None, make_node_class())
+    text = failure(check_wrap, lambda numpy_function: None, make_node_class())
+    assert "wrap returned None; expected a function." in text and "forget to `return`" in text
+
+
+def test_wrap_that_calls_its_recorder_instead_of_returning_it_is_told_to_return_a_function():
+    Node = make_node_class()
+    right = make_wrap(Node)
+    text = failure(check_wrap, lambda numpy_function: right(numpy_function)(1.0, 2.0), Node)
+    assert "wrap returned a Node; expected a function." in text and "do not call it" in text
 
 
 # --- operators ----------------------------------------------------------------------------
@@ -302,7 +220,7 @@ def test_rmatmul_the_wrong_way_round_is_explained(solution):
     install_operators(solution.Node, solution.wnp,
                       __rmatmul__=lambda self, other: solution.wnp.matmul(self, other))
     text = failure(check_operators, solution.Node)
-    assert "Q @ x, Q a plain array raised ValueError" in text
+    assert "your Q @ x (Q a plain array), which calls Node.__rmatmul__, raised ValueError" in text
     assert "should record wnp.matmul(other, self)" in text
 
 
@@ -316,7 +234,9 @@ def test_subtraction_recorded_as_two_operations_is_named(solution):
 
 def test_transpose_as_a_method_is_told_to_be_a_property(solution):
     install_operators(solution.Node, solution.wnp, T=lambda self: solution.wnp.transpose(self))
-    assert "x.T gave a function, not a Node" in failure(check_operators, solution.Node)
+    text = failure(check_operators, solution.Node)
+    assert "x.T, which uses Node.T, returned a method; expected a Node." in text
+    assert "T is written without brackets" in text
 
 
 def test_negation_as_a_multiplication_is_named(solution):
@@ -357,7 +277,8 @@ def test_recursive_order_hits_the_recursion_limit_on_a_long_chain(solution):
         visit(output)
         return nodes
     text = failure(check_topological_order, order, solution.Node)
-    assert "chain of 3,000 operations hit Python's recursion limit" in text
+    assert "your topological_order, on a chain of 3,000 operations, raised RecursionError" in text
+    assert "not by recursion" in text
 
 
 def test_output_first_order_is_named_as_reversed(solution):
@@ -374,13 +295,7 @@ def test_order_without_leaves_is_missing_nodes(solution):
 
 def test_order_that_is_not_sorted_names_the_node_before_its_parent(solution):
     def order(output):  # breadth-first from the output, then reversed: not topological here
-        seen, queue = [output], [output]
-        while queue:
-            for parent in queue.pop(0).parents:
-                if parent not in seen:
-                    seen.append(parent)
-                    queue.append(parent)
-        return seen[::-1]
+        return breadth_first(output)[::-1]
     text = failure(check_topological_order, order, solution.Node)
     assert "comes before its parent" in text and "node.number" in text
 
@@ -421,7 +336,7 @@ def test_missing_edges_are_named(solution):
 
 
 def test_returning_a_bare_digraph_is_told_to_return_a_drawing(solution):
-    assert "returned a Digraph, not a Drawing" in failure(
+    assert "draw returned a Digraph; expected a Drawing." in failure(
         check_draw, lambda output: graphviz.Digraph(), solution.Node)
 
 
@@ -459,4 +374,4 @@ def test_mean_over_one_axis_is_told_the_loss_is_one_number(solution):
 def test_loss_that_returns_the_plain_value_is_told_to_return_a_node(solution):
     right = make_loss(solution.wnp)
     text = failure(check_loss, lambda *args: right(*args).value, solution.Node)
-    assert "returned a ndarray, not a Node" in text
+    assert "loss returned a numpy array of shape (); expected a Node." in text

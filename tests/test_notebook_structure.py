@@ -8,14 +8,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
-EXERCISE_NAMES = {p.name for p in SOLUTIONS}
-ALL = sorted((ROOT / "notebooks").glob("*.ipynb")) + SOLUTIONS
-LESSONS = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if p.name not in EXERCISE_NAMES]
-EXERCISES = [ROOT / "notebooks" / name for name in sorted(EXERCISE_NAMES)]
-EXECUTED = LESSONS + SOLUTIONS
+from demystify import course
+
+ALL = course.all_notebooks()
+LESSONS = course.lessons()
+SOLUTIONS = course.solutions()
+EXERCISES = course.exercises()
+EXECUTED = course.lessons_and_solutions()
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 BLANKET_MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "PYTEST_VALIDATE_IGNORE_OUTPUT")
 
@@ -29,7 +30,7 @@ def read(path: Path):
 
 
 def test_notebooks_are_numbered_in_course_order():
-    names = [p.name for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+    names = [p.name for p in sorted(LESSONS + EXERCISES)]
     assert names[:2] == ["00-setup-check.ipynb", "01-introduction.ipynb"]
     numbers = [int(name[:2]) for name in names]
     assert numbers == list(range(len(names))), f"gaps or repeats in the numbering: {names}"
@@ -67,13 +68,80 @@ def test_notebook_has_speaker_notes(path):
     assert any(c.metadata["slideshow"]["slide_type"] == "notes" for c in read(path).cells)
 
 
-@pytest.mark.parametrize("path", ALL, ids=ident)
-def test_code_cells_are_introduced_by_narrative(path):
-    cells = read(path).cells
+# --- a short narrative cell before every code cell (CONTRIBUTING.md) ---------------------------
+
+def slide_type(cell) -> str:
+    return cell.metadata.get("slideshow", {}).get("slide_type", "-")
+
+
+def is_narrative(cell) -> bool:
+    """A markdown cell the audience reads: not a speaker note, not empty, not only hints."""
+    if cell.cell_type != "markdown" or slide_type(cell) == "notes":
+        return False
+    return bool(re.sub(r"<details>.*?</details>", "", cell.source, flags=re.S).strip())
+
+
+def code_without_narrative(cells) -> list[int]:
+    """The code cells whose nearest cell above, speaker notes aside, is not a narrative.
+
+    The rule is CONTRIBUTING.md's "a short narrative cell before every code cell", read
+    literally: two code cells in a row need a line of text between them, even on one slide
+    ("And fixed:", "All eight features:"), because the notebook is read as well as shown.
+    Speaker notes do not count as narrative (attendees never see them) and are skipped.
+    """
+    found = []
     for i, cell in enumerate(cells):
-        if cell.cell_type == "code" and i > 0:
-            before = [c for c in cells[:i] if c.metadata["slideshow"]["slide_type"] != "notes"]
-            assert before, f"cell {i} is code with nothing before it"
+        if cell.cell_type != "code":
+            continue
+        above = [c for c in cells[:i] if slide_type(c) != "notes"]
+        if not above or not is_narrative(above[-1]):
+            found.append(i)
+    return found
+
+
+# Known exceptions, by the first line of the code cell, reported to the lead: the list may only
+# shrink (the test fails when one is fixed, so that it is taken off).
+KNOWN_WITHOUT_NARRATIVE = {
+    # the graphviz cell follows the matplotlib cell on a new subslide, with no line of its own
+    "notebooks/00-setup-check.ipynb": ["from demystify.drawing import Drawing"],
+}
+
+
+@pytest.mark.parametrize("path", ALL, ids=ident)
+def test_every_code_cell_is_introduced_by_a_narrative_cell(path):
+    cells = read(path).cells
+    found = [cells[i].source.splitlines()[0] for i in code_without_narrative(cells)]
+    assert found == KNOWN_WITHOUT_NARRATIVE.get(ident(path), []), (
+        "write a short markdown cell before each of these code cells (or, if one was fixed, "
+        f"take it off KNOWN_WITHOUT_NARRATIVE): {found}")
+
+
+def notes(text):
+    cell = new_markdown_cell(text)
+    cell.metadata["slideshow"] = {"slide_type": "notes"}
+    return cell
+
+
+def test_the_narrative_rule_flags_code_without_text_before_it():
+    narrative, code = new_markdown_cell("## Training\nOne step downhill:"), new_code_cell("step()")
+    assert code_without_narrative([narrative, code]) == []
+    assert code_without_narrative([narrative, notes("**Instructor notes.** ..."), code]) == []
+    assert code_without_narrative([code]) == [0]
+    assert code_without_narrative([narrative, code, code]) == [2]
+    assert code_without_narrative([notes("**Instructor notes.**"), code]) == [1]
+    assert code_without_narrative([new_markdown_cell("  \n"), code]) == [1]
+    hint = new_markdown_cell("<details><summary>Hint 1</summary>\n\nWhich product?\n</details>")
+    assert code_without_narrative([narrative, code, hint, code]) == [3]
+
+
+def test_deleting_a_narrative_cell_of_a_real_lesson_is_caught():
+    cells = read(course.ROOT / "notebooks" / "05-pytorch-baseline.ipynb").cells
+    assert code_without_narrative(cells) == []
+    # a code cell whose narrative sits between it and the code above: delete that narrative
+    k = next(k for k in range(2, len(cells)) if cells[k].cell_type == cells[k - 2].cell_type
+             == "code" and is_narrative(cells[k - 1]))
+    del cells[k - 1]
+    assert code_without_narrative(cells) == [k - 1]
 
 
 @pytest.mark.parametrize("path", EXECUTED, ids=ident)

@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -328,7 +327,7 @@ def visits(chromium, deck_folder) -> dict[str, Visit]:
         if visit.facts.get("tall"):
             warnings.warn(TallSlideWarning(
                 f"{name}: slides taller than the screen ({height} px): " + ", ".join(
-                    f"{index} ({pixels} px)" for index, pixels in visit.facts["tall"])))
+                    f"{index} ({pixels} px)" for index, pixels in visit.facts["tall"])), stacklevel=2)
     return found
 
 
@@ -525,7 +524,7 @@ def test_solution_decks_show_the_code_without_the_exercise_markers(tmp_path):
     assert "BEGIN SOLUTION" not in page and "END SOLUTION" not in page and "### HINT:" not in page
     before = nbformat.read(solution, as_version=4)
     after = slides.without_exercise_markers(nbformat.read(solution, as_version=4))
-    for old, new in zip(before.cells, after.cells):  # only the marker lines go; the answers stay
+    for old, new in zip(before.cells, after.cells, strict=True):  # only the marker lines go; the answers stay
         assert new.source.splitlines() == [line for line in old.source.splitlines()
                                            if not line.strip().startswith(("### BEGIN SOLUTION",
                                                                            "### END SOLUTION",

@@ -1,11 +1,15 @@
 """Support code for the Demystifying Neural Networks workshop.
 
 - :mod:`demystify.data`: the HTRU2 pulsar data, downloaded, verified and split;
+- :mod:`demystify.reference`: the course network written once (sizes, seed, initialisation,
+  forward pass, loss, gradient by hand, central differences);
 - :mod:`demystify.checks`: the self-checks the exercise notebooks call;
 - :mod:`demystify.metrics`: accuracy, precision, recall and the confusion matrix;
 - :mod:`demystify.plots` and :mod:`demystify.drawing`: figures and graph drawings;
+- :mod:`demystify.baselines`: the PyTorch baseline of notebook 05, in one call;
 - :mod:`demystify.setup_check`: is this machine ready for the course?
-- :mod:`demystify.exercises` and :mod:`demystify.notebooks`: tools for the course's authors.
+- :mod:`demystify.course`, :mod:`demystify.exercises`, :mod:`demystify.notebooks`,
+  :mod:`demystify.slides` and :mod:`demystify.bench`: tools for the course's authors.
 
 The from-scratch autodiff library of Part 2 is its own package, :mod:`scratchgrad`.
 """

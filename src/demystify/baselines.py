@@ -1,7 +1,7 @@
 """The PyTorch baseline: notebook 05's network and training recipe in one call.
 
-Notebook 05 (``05-pytorch-baseline``) trains the course's 8-25-10-2 tanh network with
-``torch.nn`` and explains every step. This module is the same recipe, so that later
+Notebook 05 (``05-pytorch-baseline``) trains the course's tanh network (``reference.SIZES``)
+with ``torch.nn`` and explains every step. This module is the same recipe, so that later
 notebooks can show "PyTorch baseline" beside their own network's scores::
 
     from demystify.baselines import pytorch_baseline
@@ -9,10 +9,11 @@ notebooks can show "PyTorch baseline" beside their own network's scores::
     baseline_scores["accuracy"]                    # held-out accuracy, about 0.95
     (model, baseline_scores), losses = train_baseline()   # the same, with its loss curve
 
-The recipe: float64 ``nn.Sequential`` of ``Linear``/``Tanh`` layers (tanh after every
-layer), Xavier/Glorot normal weights (std ``sqrt(2 / (n_in + n_out))``) and zero biases
-drawn after ``torch.manual_seed(2019)``, mean squared error against one-hot targets,
-full-batch gradient descent with learning rate 0.5 for 500 steps, on one thread.
+The recipe, the facts of :mod:`demystify.reference` in torch: float64 ``nn.Sequential`` of
+``Linear``/``Tanh`` layers (tanh after every layer), Xavier/Glorot normal weights (std
+``sqrt(2 / (n_in + n_out))``) and zero biases drawn after ``torch.manual_seed(SEED)``, mean
+squared error against one-hot targets, full-batch gradient descent with ``LEARNING_RATE``
+for ``STEPS`` steps, on one thread.
 Notebook 05 checks that this function gives exactly the weights it trains itself.
 """
 from __future__ import annotations
@@ -25,11 +26,7 @@ from torch import nn
 
 from .data import PulsarSplit, one_hot, pulsar_split
 from .metrics import scores as score
-
-SIZES = (8, 25, 10, 2)
-LEARNING_RATE = 0.5
-STEPS = 500
-SEED = 2019
+from .reference import LEARNING_RATE, SEED, SIZES, STEPS, layer_pairs
 
 
 class Baseline(NamedTuple):
@@ -45,7 +42,7 @@ def build_network(sizes=SIZES) -> nn.Sequential:
     sizes: (n_in, hidden..., n_out); the model maps (n, n_in) to (n, n_out).
     """
     layers = []
-    for n_in, n_out in zip(sizes, sizes[1:]):
+    for n_in, n_out in layer_pairs(sizes):
         layers += [nn.Linear(n_in, n_out, dtype=torch.float64), nn.Tanh()]
     model = nn.Sequential(*layers)
     for layer in model:          # then the course's initialisation, layer by layer
@@ -88,7 +85,7 @@ def train_baseline(split: PulsarSplit | None = None, steps: int = STEPS,
                    ) -> tuple[Baseline, list[float]]:
     """Notebook 05's recipe, with its loss curve: ``(Baseline(model, scores), losses)``.
 
-    Trains the 8-25-10-2 tanh network on ``split`` (default ``pulsar_split()``) and scores it
+    Trains the course's tanh network on ``split`` (default ``pulsar_split()``) and scores it
     on the split's held-out rows; ``losses`` has one value per step, the loss before it.
     Deterministic: the same split and seed give identical weights on every call. It runs
     on one thread (faster and steadier for a network this small) and leaves torch's global
@@ -109,7 +106,7 @@ def train_baseline(split: PulsarSplit | None = None, steps: int = STEPS,
 
 def pytorch_baseline(split: PulsarSplit | None = None, steps: int = STEPS,
                      learning_rate: float = LEARNING_RATE, seed: int = SEED) -> Baseline:
-    """Notebook 05's recipe: train the 8-25-10-2 tanh network on ``split`` (default
+    """Notebook 05's recipe: train the course's tanh network on ``split`` (default
     ``pulsar_split()``) and score it on the split's held-out rows.
 
     The same as ``train_baseline(...)[0]``: deterministic, on one thread, and without side

@@ -49,7 +49,8 @@ UCI_PAGE = "https://archive.ics.uci.edu/dataset/372/htru2"
 CSV_NAME = "HTRU_2.csv"
 SHA256 = "770932f2a324cb5f0b5ef2a33854fa8e4f47b9cd784b9f7fe60903fa63c8c294"
 N_ROWS, N_COLUMNS, N_PULSARS = 17_898, 9, 1_639
-SEED = 2019  # the year of the original workshop; every split in the course uses it
+from .course import ROOT
+from .reference import SEED  # 2019, the year of the original workshop: every split uses it
 
 FEATURES = [
     "profile_mean", "profile_std", "profile_kurtosis", "profile_skewness",
@@ -82,9 +83,8 @@ def cache_path() -> Path:
     """
     if os.environ.get("HTRU2_CACHE"):
         return Path(os.environ["HTRU2_CACHE"]).expanduser()
-    repo = Path(__file__).resolve().parents[2]
-    if (repo / "pyproject.toml").exists() and (repo / "data").is_dir():
-        return repo / "data" / CSV_NAME
+    if (ROOT / "pyproject.toml").exists() and (ROOT / "data").is_dir():
+        return ROOT / "data" / CSV_NAME
     return Path.home() / ".cache" / "demystify" / CSV_NAME
 
 

@@ -47,6 +47,8 @@ from pathlib import Path
 
 import nbformat
 
+from .course import ROOT, exercise_of, solutions
+
 BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
 MARKER_LIKE = re.compile(r"(begin|end)[\s_-]*solution|#+\s*hint\b", re.IGNORECASE)
 SPELLING = f"Write exactly '{BEGIN}', '{HINT} <hint>' or '{END}' on a line of its own, or reword it."
@@ -54,7 +56,6 @@ ON_ITS_OWN = "A marker must be a comment line of its own: move it to one, or rew
 RAISES = "raises-exception"
 NOTEBOOK_METADATA = ("kernelspec", "language_info", "rise", "celltoolbar")  # what an exercise needs
 CELL_METADATA = ("slideshow", "tags", "jupyter", "editable", "deletable", "collapsed", "scrolled")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class ExerciseError(ValueError):
@@ -284,7 +285,7 @@ def _shown(path: Path) -> str:
 
 
 def exercise_path(solution_path: Path) -> Path:
-    return solution_path.parent.parent / "notebooks" / solution_path.name
+    return exercise_of(solution_path)
 
 
 def read_solution(path: Path) -> nbformat.NotebookNode:
@@ -314,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if an exercise notebook is out of date")
     args = parser.parse_args(argv)
-    paths = args.solutions or sorted((ROOT / "solutions").glob("*.ipynb"))
+    paths = args.solutions or solutions()
     exercises, errors = {}, []
     for path in paths:  # every exercise is made before any is written: all or nothing
         try:

@@ -1,18 +1,17 @@
 """Execute course notebooks in place, the way CI checks them (tool for the course's authors).
 
-    python -m demystify.notebooks notebooks/03-concepts.ipynb solutions/04-layers.ipynb
+    python -m demystify.notebooks notebooks/02-concepts.ipynb solutions/03-concepts-exercises.ipynb
     python -m demystify.notebooks --all      # every lesson and solution notebook
 
 Each notebook runs top to bottom in a fresh kernel of *this* Python (the same
 kernel nbval uses with ``--nbval-current-env``), with its own folder as the
-working directory, and is saved with its outputs.  Exercise notebooks (those
-with a twin in ``solutions/``) are never executed: they are generated, with
-cleared outputs, by ``python -m demystify.exercises``.
+working directory and numpy's BLAS on one thread (``course.SINGLE_THREAD``), and is
+saved with its outputs.  Exercise notebooks (those with a twin in ``solutions/``) are
+never executed: they are generated, with cleared outputs, by ``python -m demystify.exercises``.
 """
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -22,27 +21,17 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
-ROOT = Path(__file__).resolve().parents[2]
-# The kernels inherit this: numpy's BLAS on one thread, as under pytest (see conftest.py).
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+from demystify.course import is_exercise, lessons_and_solutions, solution_of, use_single_thread
+
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-
-
-def lessons_and_solutions(root: Path = ROOT) -> list[Path]:
-    """Every notebook that is committed with outputs: lessons in notebooks/, and solutions/."""
-    solutions = sorted((root / "solutions").glob("*.ipynb"))
-    exercises = {path.name for path in solutions}
-    lessons = [p for p in sorted((root / "notebooks").glob("*.ipynb")) if p.name not in exercises]
-    return lessons + solutions
 
 
 def execute(path: Path, timeout: int = 300) -> float:
     """Run ``path`` top to bottom in a fresh kernel and save it with outputs; return seconds."""
-    if (path.parent.name == "notebooks"
-            and (path.parent.parent / "solutions" / path.name).exists()):
-        raise SystemExit(f"{path} is an exercise notebook: edit and run solutions/{path.name}, "
+    if is_exercise(path):
+        raise SystemExit(f"{path} is an exercise notebook: edit and run {solution_of(path)}, "
                          "then `make exercises`.")
+    use_single_thread()   # the kernel inherits it, as under pytest
     notebook = nbformat.read(path, as_version=4)
     manager = KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME,
                             kernel_spec_manager=NbvalKernelspecManager())

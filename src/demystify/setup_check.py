@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from .course import ROOT
 OK, WARN, BAD = "✓", "⚠", "✗"
 
 # distribution name on PyPI -> what it is for, in the words of an attendee

@@ -36,10 +36,9 @@ from pathlib import Path
 
 import nbformat
 
+from demystify.course import ROOT, is_solution, lessons_and_solutions
 from demystify.exercises import BEGIN, END, HINT
-from demystify.notebooks import lessons_and_solutions
 
-ROOT = Path(__file__).resolve().parents[2]
 SLIDES = ROOT / "slides"  # package.json, package-lock.json, templates/, README.md
 
 # What a deck loads, relative to the deck's folder (everything lives under assets/).
@@ -75,7 +74,7 @@ class SlidesError(RuntimeError):
 
 def deck_name(notebook: Path) -> str:
     """``05-pytorch-baseline.slides.html``; a solution gets ``.solution`` before ``.slides``."""
-    suffix = ".solution.slides.html" if notebook.parent.name == "solutions" else ".slides.html"
+    suffix = ".solution.slides.html" if is_solution(notebook) else ".slides.html"
     return notebook.stem + suffix
 
 
@@ -203,7 +202,7 @@ def write_index(out: Path, notebooks: list[Path]) -> Path:
     """``out/index.html``: one link per deck, in course order."""
     items = "\n".join(
         f'  <li><a href="{deck_name(nb)}">{html.escape(title(nb))}</a>'
-        f'{" (solution)" if nb.parent.name == "solutions" else ""}</li>' for nb in notebooks)
+        f'{" (solution)" if is_solution(nb) else ""}</li>' for nb in notebooks)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Demystifying Neural Networks: slides</title>
 <style>body {{ font-family: sans-serif; max-width: 40em; margin: 2em auto; line-height: 1.6 }}</style>

@@ -17,22 +17,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-import autograd.numpy as anp
 import numpy as np
 from autograd import elementwise_grad, grad
 
-from .core import expect_array, expect_true, fail, passed
+from demystify.reference import central_difference
+
+from .core import NUMBER, SOMETHING, call, expect_array, expect_true, fail, passed
 
 # Points where every function of the exercises is defined (ln(2 + x) needs x > -2).
 GRID = np.linspace(-1.5, 3.0, 41)  # step 0.1125: no point at 0, where 1/x blows up
 # Points (x, y) for the functions of two variables.
 POINTS = [(-1.2, 0.4), (-0.3, 2.1), (0.5, -0.7), (1.1, 1.3), (2.4, -1.8), (0.0, 0.9)]
-FD_STEP = 1e-5
-
-
-def central_difference(f: Callable, x, h: float = FD_STEP):
-    """(f(x + h) - f(x - h)) / 2h: the slope of f at x from two nearby values (x may be an array)."""
-    return (f(x + h) - f(x - h)) / (2 * h)
+FD_STEP = 1e-5  # the step of central differences on GRID (the slopes are not steep there)
+AUTOGRAD_NUMPY = ("Write it with autograd's numpy (`import autograd.numpy as np`): autograd can "
+                  "follow np.cos or np.log, but not math.cos or math.log.")
 
 
 # --- the functions of the exercises, and the slips people make with them ------
@@ -134,45 +132,32 @@ def _name(fn: Callable, default: str) -> str:
     return default if name == "<lambda>" else name
 
 
-def _on_grid(fn: Callable, xs: np.ndarray, what: str) -> np.ndarray:
+def _on_grid(fn: Callable, xs: np.ndarray, name: str) -> np.ndarray:
     """fn at every x: all at once if it takes arrays, else one x at a time (math.cos works too)."""
-    if not callable(fn):
-        fail(f"{what} is a {type(fn).__name__}, not a function.",
-             "Pass the function itself (its name, without parentheses).")
-    try:
-        values = fn(xs)
-    except Exception:
-        values = None
-    else:
-        if values is None:
-            fail(f"{what} returned None.", "Did you forget to `return` the result?")
-    if values is None or np.shape(values) != xs.shape:
-        try:
-            values = np.array([fn(float(x)) for x in xs], dtype=float)
-        except Exception as error:
-            fail(f"{what} raised {type(error).__name__}: {error}")
+    values = call(fn, xs, name=name, signature=f"{name}(x)",  # a function of one number at a
+                  may_raise=Exception)                       # time may fail here: see below
+    if isinstance(values, Exception) or values is None or np.shape(values) != xs.shape:
+        values = [call(fn, float(x), name=name, signature=f"{name}(x)", returns=NUMBER)
+                  for x in xs]
     return np.asarray(values, dtype=float)
 
 
-def _autograd_derivative(f: Callable, what: str) -> np.ndarray:
+def _autograd_derivative(f: Callable, name: str) -> np.ndarray:
     """autograd's df/dx on GRID, with a clear message when f cannot be traced."""
-    try:
-        return np.asarray(elementwise_grad(f)(GRID), dtype=float)
-    except Exception as error:
-        try:  # a function written for one number at a time
-            return np.array([grad(f)(float(x)) for x in GRID], dtype=float)
-        except Exception:
-            pass
-        fail(f"autograd could not differentiate {what} ({type(error).__name__}: {error}).",
-             "Write it with autograd's numpy (`import autograd.numpy as np`): autograd can "
-             "follow np.cos or np.log, but not math.cos or math.log.")
+    slopes = call(elementwise_grad(f), GRID, name=f"elementwise_grad({name})",
+                  may_raise=Exception)  # a function of one number at a time: one x at a time
+    if not isinstance(slopes, Exception):
+        return np.asarray(slopes, dtype=float)
+    return np.array([call(grad(f), float(x), name=f"grad({name})", signature=f"{name}(x)",
+                          hint=f"autograd could not differentiate {name}. {AUTOGRAD_NUMPY}")
+                     for x in GRID], dtype=float)
 
 
 # --- the checks ---------------------------------------------------------------
 
 def check_function_h(h: Callable) -> None:
     """h(x) must be ln(2 + x) + cos²(x); names cos(cos(x)), cos(x²) and log slips."""
-    values = _on_grid(h, GRID, "h(x)")
+    values = _on_grid(h, GRID, "h")
     known, hint = _identify(values)
     if known is H:
         passed(f"h(x) = ln(2 + x) + cos²(x) at {len(GRID)} points from {GRID[0]} to {GRID[-1]}.")
@@ -187,17 +172,17 @@ def check_derivative(f: Callable, df: Callable) -> None:
     functions of the exercises the check also knows the usual wrong answers.
     """
     name, f_name = _name(df, "df"), _name(f, "f")
-    values = _on_grid(f, GRID, f"{f_name}(x)")
+    values = _on_grid(f, GRID, f_name)
     known, hint = _identify(values)
     if hint:
         fail(f"{f_name}(x) is not the function of the exercise.", hint)
     auto = _autograd_derivative(f, f_name)
-    numeric = central_difference(lambda x: np.asarray(f(x), dtype=float), GRID)
+    numeric = central_difference(lambda xs: _on_grid(f, xs, f_name), GRID, FD_STEP)
     expect_true(np.allclose(auto, numeric, rtol=1e-5, atol=1e-6),
                 f"autograd and central differences disagree about {f_name}'s slope.",
                 f"Is {f_name} smooth for x from {GRID[0]} to {GRID[-1]}? (abs, max, if/else "
                 "and rounding have kinks or jumps.)")
-    answer = _on_grid(df, GRID, f"{name}(x)")
+    answer = _on_grid(df, GRID, name)
     mistakes = [(values, f"{name} returns {f_name} itself: differentiate it.")]
     if known is not None:
         mistakes = [(wrong(GRID), why) for wrong, why in known.wrong_df] + mistakes
@@ -207,40 +192,27 @@ def check_derivative(f: Callable, df: Callable) -> None:
            f"from {GRID[0]} to {GRID[-1]}.")
 
 
-def _partials(f: Callable, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _partials(f: Callable, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """f, ∂f/∂x and ∂f/∂y at POINTS, from autograd (checked against central differences)."""
-    xs, ys = (np.array(column, dtype=float) for column in zip(*POINTS))
-    try:
-        values = np.array([f(x, y) for x, y in POINTS], dtype=float)
-        by_x = np.array([grad(f, 0)(x, y) for x, y in POINTS], dtype=float)
-        by_y = np.array([grad(f, 1)(x, y) for x, y in POINTS], dtype=float)
-    except Exception as error:
-        fail(f"autograd could not differentiate {what} ({type(error).__name__}: {error}).",
-             "Write it with autograd's numpy (`import autograd.numpy as np`).")
-    numeric_x = central_difference(lambda x: np.array([f(a, y) for a, y in zip(x, ys)]), xs)
-    numeric_y = central_difference(lambda y: np.array([f(x, b) for x, b in zip(xs, y)]), ys)
+    values = np.array(_at_points(f, name, NUMBER), dtype=float)
+    by_x, by_y = (np.array(_at_points(grad(f, argnum), f"grad({name}, argnum={argnum})", NUMBER,
+                                      hint=f"autograd could not differentiate {name}. "
+                                           f"{AUTOGRAD_NUMPY}"), dtype=float)
+                  for argnum in (0, 1))
+    def f_at(x, y):
+        return call(f, x, y, name=name, signature=f"{name}(x, y)", returns=NUMBER)
+    numeric_x = [central_difference(lambda a, y=y: f_at(a, y), x, FD_STEP) for x, y in POINTS]
+    numeric_y = [central_difference(lambda b, x=x: f_at(x, b), y, FD_STEP) for x, y in POINTS]
     expect_true(np.allclose(by_x, numeric_x, rtol=1e-5, atol=1e-6)
                 and np.allclose(by_y, numeric_y, rtol=1e-5, atol=1e-6),
-                f"autograd and central differences disagree about {what}: is it smooth?")
+                f"autograd and central differences disagree about {name}: is it smooth?")
     return values, by_x, by_y
 
 
-def _at_points(fn: Callable, what: str) -> list:
-    if not callable(fn):
-        fail(f"{what} is a {type(fn).__name__}, not a function.",
-             "Pass the function itself: its name, without calling it.")
-    results = []
-    for x, y in POINTS:
-        try:
-            results.append(fn(x, y))
-        except TypeError as error:
-            fail(f"{what} could not be called as {what}(x, y): {error}",
-                 "It takes two numbers, x and y, in that order.")
-        except Exception as error:
-            fail(f"{what}({x}, {y}) raised {type(error).__name__}: {error}")
-    if any(r is None for r in results):
-        fail(f"{what} returned None.", "Did you forget to `return` the result?")
-    return results
+def _at_points(fn: Callable, name: str, returns=SOMETHING, hint: str | None = None) -> list:
+    """fn(x, y) at each of POINTS."""
+    return [call(fn, x, y, name=name, signature=f"{name}(x, y)", returns=returns, hint=hint)
+            for x, y in POINTS]
 
 
 def check_partial(f: Callable, df: Callable, argnum: int) -> None:
@@ -251,7 +223,7 @@ def check_partial(f: Callable, df: Callable, argnum: int) -> None:
     name, f_name = _name(df, f"df_d{variable}"), _name(f, "f")
     values, by_x, by_y = _partials(f, f_name)
     expected, swapped = (by_x, by_y) if argnum == 0 else (by_y, by_x)
-    answer = np.asarray(_at_points(df, name), dtype=float)
+    answer = np.asarray(_at_points(df, name, NUMBER), dtype=float)
     mistakes = [
         (swapped, f"That is ∂{f_name}/∂{other}: differentiate with respect to {variable}, "
                   f"holding {other} still."),
@@ -303,11 +275,9 @@ def check_central_difference(central_difference: Callable) -> None:
     """central_difference(f, x, h) must be (f(x + h) - f(x - h)) / (2h), also for arrays x."""
     f, x, h = np.exp, 0.7, 0.1
     what = "central_difference(np.exp, 0.7, h=0.1)"
-    try:
-        answer = central_difference(f, x, h=h)
-    except TypeError as error:
-        fail(f"central_difference could not be called as {what}: {error}",
-             "It takes the function, the point and the step: central_difference(f, x, h=1e-5).")
+    signature = "central_difference(f, x, h=1e-5)"
+    answer = call(central_difference, f, x, h=h, name="central_difference", signature=signature,
+                  returns=NUMBER)
     expected = (f(x + h) - f(x - h)) / (2 * h)
     expect_array(answer, expected, what, mistakes=[
         ((f(x + h) - f(x)) / h,
@@ -322,13 +292,13 @@ def check_central_difference(central_difference: Callable) -> None:
          "The two points x - h and x + h are 2h apart: divide by 2 * h."),
     ])
     xs = np.array([-1.0, 0.0, 2.0])
-    try:
-        many = central_difference(f, xs, h=h)
-    except Exception as error:
-        fail(f"central_difference(np.exp, array, h=0.1) raised {type(error).__name__}: {error}",
-             "Use only arithmetic on f(x + h) and f(x - h), so that x can be an array.")
-    expect_array(many, (f(xs + h) - f(xs - h)) / (2 * h), "central_difference(np.exp, [-1, 0, 2], h=0.1)")
-    default = central_difference(f, x)
+    many = call(central_difference, f, xs, h=h, name="central_difference", signature=signature,
+                returns=NUMBER.named("an array, one slope per x"),
+                hint="Use only arithmetic on f(x + h) and f(x - h), so that x can be an array.")
+    expect_array(many, (f(xs + h) - f(xs - h)) / (2 * h),
+                 "central_difference(np.exp, [-1, 0, 2], h=0.1)")
+    default = call(central_difference, f, x, name="central_difference", signature=signature,
+                   returns=NUMBER)
     expect_true(abs(default - np.exp(x)) < 1e-6,
                 f"With its default step, central_difference(np.exp, 0.7) is {default:.8g}; "
                 f"the exact slope is {np.exp(x):.8g}.",

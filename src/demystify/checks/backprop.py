@@ -22,8 +22,10 @@ from collections import Counter
 
 import numpy as np
 
-from demystify.checks.core import CheckFailed, expect_array, expect_true, fail, passed
+from demystify.checks.core import (FUNCTION, CheckFailed, call, expect_array, expect_true, fail,
+                                   passed)
 from demystify.checks.wrapper import _graph_nodes as _nodes
+from demystify.reference import SEED, numerical_gradient
 
 # --- the reference: one VJP per input, and the walk ----------------------------------
 
@@ -83,7 +85,7 @@ def _walk(output, mode: str = "right"):
     def shares(node):
         values = [parent.value for parent in node.parents]
         done = set()
-        for parent, make in zip(node.parents, _REFERENCE[node.fun]):
+        for parent, make in zip(node.parents, _REFERENCE[node.fun], strict=True):
             if mode == "distinct" and id(parent) in done:
                 continue
             done.add(id(parent))
@@ -126,17 +128,6 @@ def _walk(output, mode: str = "right"):
             for parent, share in shares(node):     # each share computed just before it is added
                 receive(parent, share)
     return grads
-
-
-def numerical_gradient(scalar_fun, x, h: float = 1e-6) -> np.ndarray:
-    """Central finite differences of scalar_fun (array -> number) at the array x."""
-    x = np.array(x, dtype=float)
-    gradient = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[index] = h
-        gradient[index] = (scalar_fun(x + step) - scalar_fun(x - step)) / (2 * h)
-    return gradient
 
 
 # --- the VJP table ------------------------------------------------------------------
@@ -268,7 +259,7 @@ def check_vjps(vjps, *funs) -> None:
     vjps: the notebook's table {numpy function: (vjp maker per input)}
     funs: the numpy functions to check, e.g. np.subtract, np.divide
     """
-    rng = np.random.default_rng(2019)
+    rng = np.random.default_rng(SEED)
     for fun in funs:
         names, formulas = _SPEC[fun]
         inputs_text = ", ".join("xy"[:len(names)])
@@ -281,45 +272,45 @@ def check_vjps(vjps, *funs) -> None:
             fail(f"np.{fun.__name__} has {len(names)} input(s), so it needs {len(names)} VJP "
                  f"maker(s), one per input, in order; the table has {len(makers)}.",
                  f"Write: {add_line}")
+        maker = (f"lambda ans, {inputs_text}"
+                 f"{', axis=None, keepdims=False' if fun in (np.sum, np.mean) else ''}"
+                 ": lambda g: ...")
         for inputs, kwargs, checked in _cases(fun, rng):
             ans = fun(*inputs, **kwargs)
             G = rng.normal(size=np.shape(ans))
             for i in checked:
                 what = _what(fun, i)
                 where = f"for {_shapes(inputs, kwargs)}"
-                try:
-                    vjp = makers[i](ans, *inputs, **kwargs)
-                    ours = vjp(G)
-                except CheckFailed:
-                    raise
-                except NotImplementedError as error:
-                    fail(f"{what} is not written yet.", str(error) or None)
-                except TypeError as error:
-                    if "positional argument" in str(error) or "keyword argument" in str(error):
-                        fail(f"{what} raised TypeError {where}: {error}",
-                             "A VJP maker takes the result and every input, and the keyword "
-                             "arguments if any, and returns a function of g: "
-                             f"lambda ans, {', '.join('xy'[:len(names)])}"
-                             f"{', axis=None, keepdims=False' if fun in (np.sum, np.mean) else ''}"
-                             ": lambda g: ...")
-                    fail(f"{what} raised TypeError {where}: {error}", f"Expected {formulas[i]}.")
-                except Exception as error:  # the attendee's code can fail in any way: say how
-                    hint = f"Expected {formulas[i]}."
-                    if fun in (np.sum, np.mean) and "broadcast" in str(error):
-                        hint = ("Put the summed axis back first: np.expand_dims(g, axis) "
-                                "(unless keepdims), then copy it to x's shape (spread does both).")
-                    fail(f"{what} raised {type(error).__name__} {where}: {error}", hint)
+                hint = _vjp_hint(fun, formulas[i], where)
+                vjp = call(makers[i], ans, *inputs, **kwargs, name=what, signature=maker,
+                           hint=hint, returns=FUNCTION.named(
+                               "a function of g", f"A VJP maker returns a function of g: {maker}"))
+                ours = call(vjp, G, name=what, signature="lambda g: ...", hint=hint)
 
-                def along_G(x_i):
-                    args = list(inputs)
-                    args[i] = x_i
-                    return np.sum(G * fun(*args, **kwargs))
-
-                expected = numerical_gradient(along_G, inputs[i])
+                expected = numerical_gradient(_along(G, fun, inputs, kwargs, i), inputs[i])
                 _compare(fun, i, ours, expected, inputs, kwargs, ans, G, where)
     names = ", ".join(fun.__name__ for fun in funs)
     passed(f"the VJPs of {names} match finite differences for every input, "
            "on shapes that broadcast.")
+
+
+def _along(G, fun, inputs, kwargs, i: int):
+    """x_i -> sum(G * fun(inputs, with x_i as input i)): its gradient is the VJP of input i."""
+    def along_G(x_i):
+        args = list(inputs)
+        args[i] = x_i
+        return np.sum(G * fun(*args, **kwargs))
+    return along_G
+
+
+def _vjp_hint(fun, formula: str, where: str):
+    """A hint for call(): the formula, or how to undo a sum for a broadcast error in sum/mean."""
+    def hint(error: BaseException) -> str:
+        if fun in (np.sum, np.mean) and "broadcast" in str(error):
+            return (f"Here {where}: put the summed axis back first, np.expand_dims(g, axis) "
+                    "(unless keepdims), then copy it to x's shape (spread does both).")
+        return f"Expected {formula}, here {where}."
+    return hint
 
 
 def _compare(fun, i, ours, expected, inputs, kwargs, ans, G, where) -> None:
@@ -417,34 +408,35 @@ def _shared_graph(Node):
     return x, out
 
 
-def _call_backward(backward, output, what):
-    try:
-        return backward(output)
-    except CheckFailed:
-        raise
-    except Exception as error:  # the attendee's code can fail in any way: say how
+def _walk_hint(what: str):
+    """A hint for call() on backward; a VJP missing from the table is not the walk's fault."""
+    def hint(error: BaseException) -> str | None:
         op = _missing_vjp(error, _WALK_USES)
-        if op is not None:      # a VJP missing from the table is not the walk's fault
+        if op is not None:
             _fail_missing_vjp(f"backward{what}", op, _WALK_USES, error)
-        if isinstance(error, NotImplementedError):
-            fail(f"backward is not written yet{what}.", str(error) or None)
         if isinstance(error, RecursionError):
-            fail(f"backward hit Python's recursion limit{what}.",
-                 "A recursive walk needs one nested call per node on the way down: walk "
-                 "reversed(topological_order(output)) with a loop instead.")
+            return (f"It hit Python's recursion limit{what}: a recursive walk needs one nested "
+                    "call per node on the way down. Walk reversed(topological_order(output)) "
+                    "with a loop instead.")
         if isinstance(error, KeyError):
-            fail(f"backward raised KeyError: {error}{what}.",
-                 "The walk reached a node before any gradient did: walk the nodes in "
-                 "reversed(topological_order(output)), so that every node comes after all the "
-                 "nodes computed from it.")
-        fail(f"backward raised {type(error).__name__}{what}: {error}")
+            return ("The walk reached a node before any gradient did: walk the nodes in "
+                    "reversed(topological_order(output)), so that every node comes after all the "
+                    "nodes computed from it.")
+        return None
+    return hint
+
+
+def _call_backward(backward, output, what: str = ""):
+    """backward(output), on a graph that ``what`` describes (", on a chain of ...,")."""
+    return call(backward, output, name="backward" + (f",{what}," if what else ""),
+                signature="backward(output)", hint=_walk_hint(what))
 
 
 def check_backward(backward, Node) -> None:
     """backward(output) -> {node: gradient}: each node once, in reverse topological order,
     shares added up, no recursion, and a loud error for an operation without a VJP."""
     x, output = _shared_graph(Node)
-    grads = _call_backward(backward, output, "")
+    grads = _call_backward(backward, output)
     if not isinstance(grads, dict):
         fail(f"backward returned a {type(grads).__name__}; expected a dict {{node: gradient}}.",
              "Keep the gradients in a dict keyed by node, and return it.")
@@ -512,24 +504,43 @@ def check_backward(backward, Node) -> None:
     leaf = Node(np.array([0.5, 1.0]))
     sine = Node(np.sin(leaf.value), np.sin, (leaf,))
     total = Node(np.sum(sine.value), np.sum, (sine,))
-    try:
-        backward(total)
-    except Exception as error:  # any error will do, as long as it is loud and names sin
-        expect_true("sin" in str(error), f"backward raised {type(error).__name__}: {error!s} "
-                    "for np.sin, which has no VJP; the message should name the function.",
-                    "For example: raise NotImplementedError(f\"no VJP for {node.op}: add a "
-                    "defvjp line to the table\")")
-    else:
+    outcome = call(backward, total, name="backward", signature="backward(output)",
+                   may_raise=Exception)   # any error will do, as long as it is loud and names sin
+    if not isinstance(outcome, Exception):
         fail("backward returned a result for np.sin, which has no VJP in the table: it "
              "silently dropped a path from the gradient.",
              "Unknown operations must fail loudly (the original workshop's worst bug was "
              "dropping them): raise an error that names node.op when node.fun is not in VJPS.")
+    expect_true("sin" in str(outcome), f"backward raised {type(outcome).__name__}: {outcome!s} "
+                "for np.sin, which has no VJP; the message should name the function.",
+                "For example: raise NotImplementedError(f\"no VJP for {node.op}: add a "
+                "defvjp line to the table\")")
     passed("backward visits each node once, in reverse topological order, adds up the shares "
            f"of shared nodes, survives a chain of {depth:,} operations, and stops loudly on an "
            "operation without a VJP.")
 
 
 # --- grad ------------------------------------------------------------------------------
+
+def _grad_hint(what: str):
+    """A hint for call() on grad; a VJP missing from the table is not grad's fault."""
+    def hint(error: BaseException) -> str:
+        op = _missing_vjp(error, _GRAD_USES)
+        if op is not None:
+            _fail_missing_vjp(what, op, _GRAD_USES, error)
+        if isinstance(error, TypeError) and "does not support item assignment" in str(error):
+            return ("args is a tuple, which cannot be changed: make a list first, "
+                    "args = list(args), then put the Node in args[argnum].")
+        return f"The check called {what}."
+    return hint
+
+
+def _gradient_function(grad, fun, argnum: int, what: str):
+    """grad(fun, argnum): the attendee's function that computes the gradient."""
+    return call(grad, fun, argnum, name="grad", signature="grad(fun, argnum)",
+                hint=_grad_hint(what), returns=FUNCTION.named(
+                    "a function", "grad returns the function gradient(*args), without calling it."))
+
 
 def check_grad(grad, wnp) -> None:
     """grad(fun, argnum)(*args) returns d fun / d args[argnum] as an array, like autograd."""
@@ -542,52 +553,36 @@ def check_grad(grad, wnp) -> None:
     def theirs(x, y):
         return anp.sum(anp.tanh(x) * y + x ** 2 / y)
 
-    rng = np.random.default_rng(2019)
+    rng = np.random.default_rng(SEED)
     X, Y = rng.normal(size=(3, 4)), rng.uniform(0.5, 2.0, size=4)
     for argnum, arg in ((0, "x"), (1, "y")):
-        what = f"grad(f, argnum={argnum})(x, y), for f(x, y) = sum(tanh(x) * y + x**2 / y),"
-        try:
-            gradient = grad(ours, argnum)
-            result = gradient(X, Y)
-        except CheckFailed:
-            raise
-        except Exception as error:  # a VJP missing from the table is not grad's fault
-            op = _missing_vjp(error, _GRAD_USES)
-            if op is not None:
-                _fail_missing_vjp(what[:-1], op, _GRAD_USES, error)
-            if isinstance(error, NotImplementedError):
-                fail("grad is not written yet.", str(error) or None)
-        except Exception as error:  # the attendee's code can fail in any way: say how
-            fail(f"{what} raised {type(error).__name__}: {error}")
+        what = f"grad(f, argnum={argnum})(x, y), for f(x, y) = sum(tanh(x) * y + x**2 / y)"
+        gradient = _gradient_function(grad, ours, argnum, what)
+        result = call(gradient, X, Y, name="grad", signature="grad(fun, argnum)(*args)",
+                      hint=_grad_hint(what))
         if isinstance(result, dict):
-            fail(f"{what} returned a dict; expected the gradient of {arg} only.",
+            fail(f"{what}, returned a dict; expected the gradient of {arg} only.",
                  "Return grads[x], the entry for the Node made from the argument.")
         if result is not None and not isinstance(result, (np.ndarray, float, np.number)):
-            fail(f"{what} returned a {type(result).__name__}; expected a numpy array.",
+            fail(f"{what}, returned a {type(result).__name__}; expected a numpy array.",
                  "Return the gradient array (grads[x]), not a Node.")
         expected = autograd_grad(theirs, argnum)(X, Y)
         other = autograd_grad(theirs, 1 - argnum)(X, Y)
-        expect_array(result, expected, what, mistakes=[
+        expect_array(result, expected, f"{what},", mistakes=[
             (other, "That is the gradient for the other argument: differentiate with respect "
                     "to args[argnum].")])
-        again = gradient(X, Y)
-        expect_array(again, expected, f"{what} called a second time,", mistakes=[
+        again = call(gradient, X, Y, name="grad", signature="grad(fun, argnum)(*args)",
+                     hint=_grad_hint(f"{what}, a second time"))
+        expect_array(again, expected, f"{what}, called a second time,", mistakes=[
             (2 * expected, "The second call added to the first one's gradients: keep them in "
                            "a dict made for each call, not in the nodes.")])
 
-    unused = _call_grad(grad, lambda x, y: wnp.sum(wnp.tanh(y)), X, Y)
-    expect_array(unused, np.zeros_like(X), "grad of a function that does not use x", mistakes=[],
+    unused = "grad(f, argnum=0)(x, y), for f(x, y) = sum(tanh(y)) that does not use x"
+    gradient = _gradient_function(grad, lambda x, y: wnp.sum(wnp.tanh(y)), 0, unused)
+    zeros = call(gradient, X, Y, name="grad", signature="grad(fun, argnum)(*args)",
+                 hint=f"The check called {unused}. x is then not in the graph: return "
+                      "np.zeros_like(x.value) when grads has no entry for it.")
+    expect_array(zeros, np.zeros_like(X), "grad of a function that does not use x", mistakes=[],
                  shape_hint="The gradient has the shape of x: zeros when x is not used.")
     passed("grad matches autograd for each argument, twice in a row, and gives zeros for an "
            "unused argument.")
-
-
-def _call_grad(grad, fun, *args):
-    try:
-        return grad(fun, 0)(*args)
-    except CheckFailed:
-        raise
-    except Exception as error:  # the attendee's code can fail in any way: say how
-        fail(f"grad of a function that does not use x raised {type(error).__name__}: {error}",
-             "x is then not in the graph: return np.zeros_like(x.value) when grads has no "
-             "entry for it.")

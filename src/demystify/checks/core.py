@@ -13,13 +13,22 @@ Each exercise notebook has a module of checks beside this one
 - ``passed(message)`` prints a ✓ line;
 - ``fail(message, hint)`` raises :class:`CheckFailed`, shown in a notebook as
   just the message (no traceback: the problem is in the attendee's code, not here);
+- ``call(function, *args, name=..., signature=..., hint=..., returns=...)`` calls the
+  attendee's code, and turns whatever goes wrong into a sentence: a stub that is not
+  written yet, an exception (with the check's hint), a wrong signature, a forgotten
+  ``return``, a result of the wrong kind (``returns``: :data:`ARRAY`, :data:`FUNCTION`...);
+  every check calls attendee code through it, and only through it;
 - ``expect_array(actual, expected, what, mistakes)`` compares arrays and names
   the likely mistake: a transpose, a flipped sign, a constant factor, or any of
   the ``mistakes`` given as ``(wrong_answer, hint)`` pairs.
 """
 from __future__ import annotations
 
-from typing import Iterable
+import inspect
+import itertools
+import numbers
+import re
+from typing import Callable, Iterable, NamedTuple, Union
 
 import numpy as np
 
@@ -39,12 +48,17 @@ def passed(message: str) -> None:
     print(f"✓ {message}")
 
 
-def fail(message: str, hint: str | None = None) -> None:
-    """Stop with a message that says what is wrong and, if known, how to fix it."""
+def failure(message: str, hint: str | None = None) -> CheckFailed:
+    """The CheckFailed that says what is wrong and, if known, how to fix it (see fail)."""
     text = f"✗ {message}"
     if hint:
         text += "\n  " + hint.replace("\n", "\n  ")
-    raise CheckFailed(text)
+    return CheckFailed(text)
+
+
+def fail(message: str, hint: str | None = None) -> None:
+    """Stop with a message that says what is wrong and, if known, how to fix it."""
+    raise failure(message, hint)
 
 
 def _same(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
@@ -129,3 +143,163 @@ def expect_true(condition: bool, message: str, hint: str | None = None) -> None:
     """Fail with ``message`` (and ``hint``) unless ``condition`` holds."""
     if not condition:
         fail(message, hint)
+
+
+# --- calling the attendee's code ------------------------------------------------------
+
+class Kind(NamedTuple):
+    """What a check expects a call to return: a noun for the messages, and a test."""
+    noun: str                              # "a numpy array", "a Node", ...
+    accepts: Callable[[object], bool]
+    array: bool = False                    # an array is expected: a list gets its own sentence
+    hint: str | None = None                # shown when a result is of another kind
+
+    def named(self, noun: str, hint: str | None = None) -> Kind:
+        """The same kind, named for a message: ARRAY.named("an array of labels, shape (n,)")."""
+        return self._replace(noun=noun, hint=hint or self.hint)
+
+
+def _is_array(value) -> bool:
+    return isinstance(value, (np.ndarray, np.generic, numbers.Real))
+
+
+ARRAY = Kind("a numpy array", _is_array, array=True)      # its shape is expect_array's to judge
+NUMBER = Kind("one number", _is_array, array=True)
+ARRAYS = Kind("a list of arrays", lambda value: isinstance(value, (list, tuple)) and all(
+    isinstance(item, np.ndarray) and item.ndim > 0 for item in value))
+NUMBERS = Kind("a list of numbers", lambda value: isinstance(value, (list, tuple, np.ndarray)) and all(
+    _is_array(item) and np.ndim(item) == 0 for item in value))
+LIST = Kind("a list", lambda value: isinstance(value, (list, tuple)))
+FUNCTION = Kind("a function", callable)
+SOMETHING = Kind("a result", lambda value: True)        # anything but None
+
+
+def instance_of(cls: type, noun: str | None = None, hint: str | None = None) -> Kind:
+    """A Kind for objects of the attendee's class ``cls``: instance_of(Node, "a Node")."""
+    return Kind(noun or _a(cls.__name__), lambda value: isinstance(value, cls), hint=hint)
+
+
+Returns = Union[Kind, tuple[tuple[str, Kind], ...], None]
+Hint = Union[str, Callable[[BaseException], Union[str, None]], None]
+
+
+def hint_for(error_type: type | tuple[type, ...], hint: str) -> Callable[[BaseException], str | None]:
+    """A hint for call() shown only for exceptions of error_type: hint_for(ValueError, "...")."""
+    return lambda error: hint if isinstance(error, error_type) else None
+
+
+def call(function, *args, name: str, signature: str | None = None, hint: Hint = None,
+         returns: Returns = None, may_raise: type | tuple[type, ...] = (), **kwargs):
+    """``function(*args, **kwargs)``, the attendee's code called by a check; returns its result.
+
+    Whatever goes wrong becomes a CheckFailed sentence, never a traceback from inside a check:
+
+    - not a function:            "loss is a list, not a function."
+    - arguments that do not fit: "loss cannot be called as loss(params, X, Y) (missing ...)."
+      (checked with inspect.signature before the call, so that a TypeError raised *inside*
+      the attendee's function is reported as that, not as a wrong signature);
+    - NotImplementedError:       "loss is not written yet." and the stub's own nudge;
+    - any other exception:       "your loss raised ValueError: <its message>" and ``hint``;
+    - a result that ``returns`` does not accept: None (a forgotten ``return``), a list where
+      an array is expected, values of a tuple in the wrong order, or another type.
+
+    name: the function as the notebook names it: "loss", "Linear(3, 4, rng)", "the VJP of ..."
+        ("your" is added before it when it raises, unless it starts with "the " or "your ")
+    signature: how the notebook calls it, "loss(params, X, Y)": shown when the arguments do
+        not fit, with "It takes params, X, Y, in that order."
+    hint: what to look at when it raises: a string, or a function of the exception giving a
+        string or None. Such a function may also fail() with a sentence of its own when the
+        exception means something else (a VJP missing from the table is not the walk's fault).
+    returns: a Kind (ARRAY, NUMBER, ARRAYS, LIST, FUNCTION, instance_of(Node), SOMETHING), or
+        for a tuple result ((label, Kind), ...) in order, e.g. (("params", ARRAYS), ("losses",
+        NUMBERS)); None accepts anything, None included (e.g. an optimiser's step()).
+    may_raise: exception types the check expects; such an exception is returned, not reported.
+    """
+    if not callable(function):
+        fail(f"{name} is {_described(function)}, not a function.",
+             "Pass the function itself: its name, without brackets after it.")
+    _expect_signature(function, args, kwargs, name, signature)
+    try:
+        result = function(*args, **kwargs)
+    except CheckFailed:
+        raise
+    except may_raise as error:
+        return error
+    except Exception as error:  # the attendee's code can fail in any way: say how, in a sentence
+        raise _explained(error, name, hint) from error
+    return _expect_returns(result, returns, name)
+
+
+def _expect_signature(function, args, kwargs, name: str, signature: str | None) -> None:
+    try:
+        parameters = inspect.signature(function)
+    except (TypeError, ValueError):  # some built-in functions have none: the call will tell
+        return
+    try:
+        parameters.bind(*args, **kwargs)
+    except TypeError as error:
+        if signature is None:
+            fail(f"{name} does not take these arguments: {error}.")
+        inside = re.fullmatch(r"[\w.]+\((.*)\)", signature)
+        fail(f"{name} cannot be called as {signature} ({error}).",
+             f"It takes {inside[1]}, in that order." if inside else f"Write it as {signature}")
+
+
+def _explained(error: Exception, name: str, hint: Hint) -> CheckFailed:
+    if callable(hint):
+        hint = hint(error)  # it may fail() on its own
+    if isinstance(error, NotImplementedError):
+        return failure(f"{name} is not written yet.", str(error) or None)
+    owner = "" if name.startswith(("the ", "your ")) else "your "
+    what = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return failure(f"{owner}{name} raised {what}", hint)
+
+
+def _expect_returns(result, returns: Returns, name: str):
+    if returns is None:
+        return result
+    if isinstance(returns, Kind):
+        _expect_kind(result, returns, f"{name} returned")
+        return result
+    labels = [label for label, _ in returns]
+    together = f"({', '.join(labels)})"
+    if result is None or not isinstance(result, (tuple, list)) or len(result) != len(returns):
+        fail(f"{name} returned {_described(result)}; expected {len(returns)} values, "
+             f"{together}.", f"End with `return {', '.join(labels)}`.")
+    kinds = [kind for _, kind in returns]
+    if all(kind.accepts(value) for value, kind in zip(result, kinds, strict=True)):
+        return result
+    for order in itertools.permutations(range(len(kinds))):
+        if all(kinds[k].accepts(value) for value, k in zip(result, order, strict=True)):
+            fail(f"{name} returned ({', '.join(labels[k] for k in order)}); expected {together}.",
+                 f"Return them in this order: `return {', '.join(labels)}`.")
+    for value, label, kind in zip(result, labels, kinds, strict=True):
+        _expect_kind(value, kind, f"{name} returned, as {label},")
+    return result
+
+
+def _expect_kind(value, kind: Kind, returned: str) -> None:
+    """Fail unless ``kind`` accepts value; ``returned`` starts the sentence: "loss returned"."""
+    if value is None:
+        fail(f"{returned} None; expected {kind.noun}.", "Did you forget to `return` the result?")
+    if kind.accepts(value):
+        return
+    if kind.array and isinstance(value, (list, tuple)):
+        fail(f"{returned} {_described(value)}; expected {kind.noun}.",
+             "Compute it with numpy, on whole arrays; if you built a list, np.array(...) turns "
+             "it into an array.")
+    fail(f"{returned} {_described(value)}; expected {kind.noun}.", kind.hint)
+
+
+def _described(value) -> str:
+    """'None', 'a list', 'an int', 'a numpy array of shape (2, 3)': what a value is, for a message."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape}"
+    return _a(type(value).__name__)
+
+
+def _a(noun: str) -> str:
+    """'a list', 'an int'."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"

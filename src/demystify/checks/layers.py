@@ -15,7 +15,9 @@ from typing import Callable
 
 import numpy as np
 
-from .core import expect_array, fail, passed
+from demystify.reference import SIZES, parameter_names
+from demystify.reference import parameter_shapes as shapes_of
+from .core import ARRAY, LIST, NUMBER, call, expect_array, fail, hint_for, passed
 
 __all__ = ["check_neuron", "check_layer_loop", "check_layer_forward", "check_parameter_shapes"]
 
@@ -42,29 +44,24 @@ def _shapes(**arrays) -> str:
     return ", ".join(f"{name} {np.shape(value)}" for name, value in arrays.items())
 
 
-def _call_layer(function: Callable, name: str, X, W, b, matmul_hint: str):
-    """``function(X, W, b)``, with a numpy shape error turned into a message about shapes.
-
-    Only ``ValueError`` (what numpy raises for shapes that do not line up) is caught: the
-    NotImplementedError of an unsolved exercise still shows its hint.
-    """
-    try:
-        return function(X.copy(), W.copy(), b.copy())
-    except ValueError as error:
+def _shapes_hint(X, W, b, matmul_hint: str):
+    """A hint for call(): what a numpy shape error (ValueError) in a layer probably means."""
+    def hint(error: Exception) -> str | None:
+        if not isinstance(error, ValueError):
+            return None
         text = str(error)
         compact = text.replace(" ", "")
         if "broadcast" in text and _compact(X.shape) in compact and _compact(W.shape) in compact:
-            hint = (f"numpy tried to combine X {X.shape} and W {W.shape} entry by entry. Did you "
+            return (f"numpy tried to combine X {X.shape} and W {W.shape} entry by entry. Did you "
                     "write X * W? * multiplies matching entries; a layer needs the matrix "
                     "product X @ W, which dots each row of X with each column of W.")
-        elif "broadcast" in text:
-            hint = (f"numpy could not add the bias. X @ W has shape {(X.shape[0], W.shape[1])} "
+        if "broadcast" in text:
+            return (f"numpy could not add the bias. X @ W has shape {(X.shape[0], W.shape[1])} "
                     f"and b, as given, has shape {b.shape}: numpy adds it to every row. Did you "
                     "reshape b into a column (b[:, None]), or compute the product the other "
                     "way round (W.T @ X.T)?")
-        else:
-            hint = matmul_hint
-        fail(f"{name} raised ValueError for inputs {_shapes(X=X, W=W, b=b)}:\n{text}", hint)
+        return f"The inputs were {_shapes(X=X, W=W, b=b)}. {matmul_hint}"
+    return hint
 
 
 def _compact(shape) -> str:
@@ -126,11 +123,10 @@ def check_neuron(neuron: Callable) -> None:
         else:
             x, w, b = rng.normal(size=n_in), rng.normal(size=n_in), float(rng.normal())
         z = x @ w + b
-        try:
-            result = neuron(x.copy(), w.copy(), b)
-        except ValueError as error:
-            fail(f"neuron raised ValueError for x {x.shape}, w {w.shape} and a number b:\n{error}",
-                 "x and w are vectors of the same length: their dot product x @ w is one number.")
+        result = call(neuron, x.copy(), w.copy(), b, name="neuron", signature="neuron(x, w, b)",
+                      returns=NUMBER, hint=hint_for(ValueError, (
+                          f"x {x.shape} and w {w.shape} are vectors of the same length: their "
+                          "dot product x @ w is one number.")))
         expect_array(result, np.tanh(z), f"neuron(x, w, b) with {n_in} inputs", mistakes=[
             (np.tanh(x @ w), "Did you forget the bias? Add b to the weighted sum: np.tanh(x @ w + b)."),
             (z, "Did you forget the activation? Apply np.tanh to x @ w + b."),
@@ -152,7 +148,9 @@ def check_layer_loop(layer_loop: Callable) -> None:
     for X, W, b in _layer_cases():
         hint = ("Neuron j's weights are column j of W, W[:, j] (one weight per input); "
                 "W[j] is row j. Sample i is row i of X, X[i].")
-        result = _call_layer(layer_loop, "layer_loop", X, W, b, hint)
+        result = call(layer_loop, X.copy(), W.copy(), b.copy(), name="layer_loop",
+                      signature="layer_loop(X, W, b)", hint=_shapes_hint(X, W, b, hint),
+                      returns=ARRAY)
         mistakes = _layer_mistakes(X, W, b)
         if W.shape[0] == W.shape[1]:
             mistakes.insert(0, (np.tanh(X @ W.T + b),
@@ -167,36 +165,32 @@ def check_layer_loop(layer_loop: Callable) -> None:
 def check_layer_forward(layer_forward: Callable) -> None:
     """``layer_forward(X, W, b)`` is ``tanh(X @ W + b)``: one row per sample."""
     for X, W, b in _layer_cases():
-        result = _call_layer(layer_forward, "layer_forward", X, W, b, _matmul_hint(X, W))
+        result = call(layer_forward, X.copy(), W.copy(), b.copy(), name="layer_forward",
+                      signature="layer_forward(X, W, b)",
+                      hint=_shapes_hint(X, W, b, _matmul_hint(X, W)), returns=ARRAY)
         expect_array(result, np.tanh(X @ W + b), f"layer_forward on X {X.shape}",
                      mistakes=_layer_mistakes(X, W, b),
                      shape_hint="Expected one row per sample and one column per neuron.")
     passed("layer_forward matches tanh(X @ W + b) on 2 batches, (5, 4) and (3, 3).")
 
 
-def reference_parameter_shapes(sizes) -> list[tuple[int, ...]]:
-    """[W1, b1, W2, b2, ...] shapes for layer sizes (n_in, n_hidden, ..., n_out)."""
-    shapes = []
-    for n_in, n_out in zip(sizes, sizes[1:]):
-        shapes += [(n_in, n_out), (n_out,)]
-    return shapes
+def check_parameter_shapes(parameter_shapes: Callable, sizes=SIZES) -> None:
+    """``parameter_shapes(sizes)`` lists the shapes of W1, b1, W2, b2, ... in that order.
 
-
-def check_parameter_shapes(parameter_shapes: Callable) -> None:
-    """``parameter_shapes(sizes)`` lists the shapes of W1, b1, W2, b2, ... in that order."""
-    for sizes in [(8, 25, 10, 2), (3, 4, 1)]:
-        expected = reference_parameter_shapes(sizes)
-        names = [f"{kind}{k}" for k in range(1, len(sizes)) for kind in "Wb"]
-        result = parameter_shapes(sizes)
-        if result is None:
-            fail(f"parameter_shapes{sizes} returned None.", "Did you forget to `return` the list?")
-        result = list(result)
+    Checked for the course network's sizes and for (3, 4, 1).
+    """
+    for layer_sizes in [tuple(sizes), (3, 4, 1)]:
+        expected = shapes_of(layer_sizes)
+        names = parameter_names(layer_sizes)
+        result = list(call(parameter_shapes, layer_sizes, name="parameter_shapes",
+                           signature="parameter_shapes(sizes)",
+                           returns=LIST.named(f"a list of {len(expected)} shapes")))
         if len(result) != len(expected):
-            fail(f"parameter_shapes{sizes} returned {len(result)} shapes; expected "
+            fail(f"parameter_shapes{layer_sizes} returned {len(result)} shapes; expected "
                  f"{len(expected)}: {', '.join(names)}.",
-                 f"{len(sizes)} layer sizes make {len(sizes) - 1} layers, each with a weight "
-                 "matrix and a bias vector.")
-        for name, got, want in zip(names, result, expected):
+                 f"{len(layer_sizes)} layer sizes make {len(layer_sizes) - 1} layers, each with "
+                 "a weight matrix and a bias vector.")
+        for name, got, want in zip(names, result, expected, strict=True):
             if isinstance(got, (int, np.integer)):
                 fail(f"The shape of {name} is the number {got}; expected the tuple {want}.",
                      f"A shape is a tuple, even for a vector: write ({got},) with a comma; "
@@ -217,7 +211,7 @@ def check_parameter_shapes(parameter_shapes: Callable) -> None:
                 fail(f"{name} has shape {got}; expected {want}.",
                      "A bias is a plain vector, one number per neuron: numpy adds it to every "
                      "row of X @ W. A column (n_out, 1) would be added the wrong way.")
-            fail(f"{name} has shape {got}; expected {want} for layer sizes {sizes}.",
+            fail(f"{name} has shape {got}; expected {want} for layer sizes {layer_sizes}.",
                  "Layer k takes sizes[k - 1] inputs and has sizes[k] neurons: "
                  "W has shape (sizes[k - 1], sizes[k]) and b has shape (sizes[k],).")
-    passed("parameter_shapes is right for layer sizes (8, 25, 10, 2) and (3, 4, 1).")
+    passed(f"parameter_shapes is right for layer sizes {tuple(sizes)} and (3, 4, 1).")

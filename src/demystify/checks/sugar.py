@@ -15,24 +15,14 @@ Each check passes the attendee's classes in, because they live in the notebook.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import numpy as np
 
-from .core import expect_array, expect_true, fail, passed
+from demystify.reference import xavier_std
+
+from .core import ARRAY, LIST, call, expect_array, expect_true, fail, passed
 
 
 # --- helpers ----------------------------------------------------------------------
-
-def _run(what: str, action: Callable, hint: str | None = None):
-    """Call ``action()``; a crash becomes a check failure that names ``what`` (stubs still raise)."""
-    try:
-        return action()
-    except NotImplementedError:
-        raise
-    except Exception as error:  # the attendee's code failed: say where, keep the cause
-        fail(f"{what} raised {type(error).__name__}: {error}", hint)
-
 
 def _value(param) -> np.ndarray:
     return np.asarray(param.value, dtype=float)
@@ -70,20 +60,16 @@ def _test_modules(Module, Parameter):
     return tree, order
 
 
-def _collected(module, call: str) -> list:
-    """module.parameters() as a list; ``call`` is how the message names the call."""
-    found = _run(call, module.parameters)
-    if found is None:
-        fail(f"{call} returned None.", "Did you forget to `return` the list?")
-    try:
-        return list(found)
-    except TypeError:
-        fail(f"{call} returned a {type(found).__name__}; expected a list of Parameter objects.")
+def _collected(module, name: str) -> list:
+    """module.parameters() as a list; ``name`` is how the message names the call."""
+    return list(call(module.parameters, name=name, signature="parameters()",
+                     returns=LIST.named("a list of Parameter objects")))
 
 
 def check_parameters(Module, Parameter) -> None:
     """Module.parameters() must list every Parameter: own, of sub-modules, of modules in lists."""
-    tree, order = _test_modules(Module, Parameter)
+    tree, order = call(_test_modules, Module, Parameter, name="the check's test modules, made "
+                       "with your Module class,")
     found = _collected(tree, "parameters()")
     names = {id(p): name for name, p in order}
     expected = [p for _, p in order]
@@ -134,14 +120,14 @@ XAVIER, HE = "xavier", "he"
 
 
 def _std(n_in: int, n_out: int, init: str) -> float:
-    return float(np.sqrt(2 / (n_in + n_out)) if init == XAVIER else np.sqrt(2 / n_in))
+    return xavier_std(n_in, n_out) if init == XAVIER else float(np.sqrt(2 / n_in))
 
 
 def _linear(Linear, n_in, n_out, seed=0, init=None):
     rng = np.random.default_rng(seed)
-    call = f"Linear({n_in}, {n_out}, rng{'' if init is None else f', init={init!r}'})"
+    how = f"Linear({n_in}, {n_out}, rng{'' if init is None else f', init={init!r}'})"
     args = (n_in, n_out, rng) if init is None else (n_in, n_out, rng, init)
-    return _run(call, lambda: Linear(*args)), call
+    return call(Linear, *args, name=how, signature="Linear(n_in, n_out, rng, init)"), how
 
 
 def _scale_mistakes(n_in: int, n_out: int, init: str) -> list[tuple[float, str]]:
@@ -165,58 +151,53 @@ def _scale_mistakes(n_in: int, n_out: int, init: str) -> list[tuple[float, str]]
 
 def _check_init_scale(Linear, init: str) -> None:
     n_in, n_out = 400, 600
-    layer, call = _linear(Linear, n_in, n_out, seed=1, init=init)
+    layer, how = _linear(Linear, n_in, n_out, seed=1, init=init)
     W = _value(layer.W)
     std, want = float(W.std()), _std(n_in, n_out, init)
     expect_true(abs(float(W.mean())) < 0.05 * std,  # the mean of 240,000 draws: within 0.002 std
-                f"{call}: the weights average {W.mean():.4g}; expected about 0.",
+                f"{how}: the weights average {W.mean():.4g}; expected about 0.",
                 "Draw them from a normal distribution centred on 0: rng.normal(0.0, std, shape).")
     if abs(std / want - 1) < 0.03:
         return
     for wrong, hint in _scale_mistakes(n_in, n_out, init):
         if abs(std / wrong - 1) < 0.03:
-            fail(f"{call}: the weights have standard deviation {std:.4g}; expected "
+            fail(f"{how}: the weights have standard deviation {std:.4g}; expected "
                  f"{want:.4g}.", hint)
-    fail(f"{call}: the weights have standard deviation {std:.4g}; expected {want:.4g}.",
+    fail(f"{how}: the weights have standard deviation {std:.4g}; expected {want:.4g}.",
          "Xavier: sqrt(2 / (n_in + n_out)); He: sqrt(2 / n_in).")
 
 
 def check_linear(Linear, Parameter) -> None:
     """Linear(n_in, n_out, rng, init) must hold W (n_in, n_out) and b (n_out,) and compute X @ W + b."""
-    layer, call = _linear(Linear, 3, 4)
+    layer, how = _linear(Linear, 3, 4)
     for name in ("W", "b"):
         expect_true(isinstance(getattr(layer, name, None), Parameter),
-                    f"{call} has no Parameter called {name}.",
+                    f"{how} has no Parameter called {name}.",
                     f"Store it as self.{name} = Parameter(...), so that parameters() finds it.")
     W, b = _value(layer.W), _value(layer.b)
     if W.shape == (4, 3):
-        fail(f"{call}.W has shape (4, 3); expected (3, 4), that is (n_in, n_out).",
+        fail(f"{how}.W has shape (4, 3); expected (3, 4), that is (n_in, n_out).",
              "With samples in rows, a layer computes X @ W, so W has one row per input.")
-    expect_true(W.shape == (3, 4), f"{call}.W has shape {W.shape}; expected (3, 4), (n_in, n_out).")
-    expect_true(b.shape == (4,), f"{call}.b has shape {b.shape}; expected (4,), one per output.",
+    expect_true(W.shape == (3, 4), f"{how}.W has shape {W.shape}; expected (3, 4), (n_in, n_out).")
+    expect_true(b.shape == (4,), f"{how}.b has shape {b.shape}; expected (4,), one per output.",
                 "Make the bias a flat vector, np.zeros(n_out): it broadcasts over the rows.")
-    expect_true(np.all(b == 0), f"{call}.b is not zero.", "Biases start at zero: np.zeros(n_out).")
+    expect_true(np.all(b == 0), f"{how}.b is not zero.", "Biases start at zero: np.zeros(n_out).")
 
     expected_W = np.random.default_rng(0).normal(0.0, _std(3, 4, XAVIER), (3, 4))
     if not np.allclose(W, expected_W):
         _check_init_scale(Linear, XAVIER)
-        fail(f"{call}.W has the right scale but not the weights that rng draws.",
+        fail(f"{how}.W has the right scale but not the weights that rng draws.",
              "Draw from the rng argument, in one call, so that every run starts from the same "
              "weights: rng.normal(0.0, std, (n_in, n_out)).")
     _check_init_scale(Linear, XAVIER)
     _check_init_scale(Linear, HE)
-    try:
-        Linear(3, 4, np.random.default_rng(0), "zeros")
-    except NotImplementedError:
-        raise
-    except ValueError:
-        pass
-    except Exception as error:
-        fail(f"Linear(3, 4, rng, 'zeros') raised {type(error).__name__}; expected ValueError.",
-             "Raise ValueError for an unknown init, naming the choices: 'xavier' or 'he'.")
-    else:
+    unknown_init = "Raise ValueError for an unknown init, naming the choices: 'xavier' or 'he'."
+    outcome = call(Linear, 3, 4, np.random.default_rng(0), "zeros", name="Linear(3, 4, rng, 'zeros')",
+                   signature="Linear(n_in, n_out, rng, init)", hint=unknown_init,
+                   may_raise=ValueError)
+    if not isinstance(outcome, ValueError):
         fail("Linear(3, 4, rng, 'zeros') was accepted; there is no 'zeros' initialisation.",
-             "Raise ValueError for an unknown init, naming the choices: 'xavier' or 'he'.")
+             unknown_init)
 
     params = _collected(layer, "Linear(...).parameters()")
     if not (len(params) == 2 and params[0] is layer.W and params[1] is layer.b):
@@ -227,7 +208,7 @@ def check_linear(Linear, Parameter) -> None:
     rng = np.random.default_rng(3)
     X, W_set, b_set = rng.normal(size=(5, 3)), rng.normal(size=(3, 4)), rng.normal(size=4)
     layer.W.value, layer.b.value = W_set.copy(), b_set.copy()
-    out = _run(f"{call}(X)", lambda: layer(X))
+    out = call(layer, X, name=f"{how}(X)", signature="layer(X)", returns=ARRAY)
     expect_array(out, X @ W_set + b_set, "Linear's output for a batch X of shape (5, 3)", mistakes=[
         (X @ W_set, "The bias is missing: X @ W + b."),
         (np.tanh(X @ W_set + b_set), "Linear has no activation: the Tanh module applies it, "
@@ -257,12 +238,14 @@ def _affine_module(Module, Parameter):
 def check_sequential(Sequential, Module, Parameter) -> None:
     """Sequential(*layers)(X) must apply the layers first to last; its parameters are theirs."""
     Affine = _affine_module(Module, Parameter)
-    first, second = Affine(2, 1), Affine(3, 0)
-    model = _run("Sequential(first, second)", lambda: Sequential(first, second))
+    first, second = (call(Affine, a, c, name="the check's test module, made with your Module "
+                          "class,") for a, c in ((2, 1), (3, 0)))
+    model = call(Sequential, first, second, name="Sequential(first, second)",
+                 signature="Sequential(*layers)")
     expect_true(isinstance(model, Module), "Sequential is not a Module.",
                 "Write class Sequential(Module): so that it has parameters() and can be called.")
     x = np.array([0.0, 1.0, 2.0])
-    out = _run("Sequential(first, second)(x)", lambda: model(x))
+    out = call(model, x, name="Sequential(first, second)(x)", signature="model(x)", returns=ARRAY)
     expect_array(out, 3 * (2 * x + 1), "Sequential(first, second)(x)", mistakes=[
         (2 * (3 * x) + 1, "The layers ran last to first: apply them in the order given."),
         (3 * x, "Only the last layer was applied: feed each layer's output to the next one."),
@@ -276,13 +259,15 @@ def check_sequential(Sequential, Module, Parameter) -> None:
         fail("Sequential(first, second).parameters() is empty.",
              "Keep the layers in an attribute, self.layers = list(layers) (or a tuple): "
              "Module.parameters() looks inside lists.")
-    expect_true(len(params) == 4 and all(p is q for p, q in zip(params, expected)),
+    expect_true(len(params) == 4 and all(p is q for p, q in zip(params, expected, strict=True)),
                 f"Sequential(first, second).parameters() gave {len(params)} Parameters; "
                 "expected the 4 of its layers, first's then second's.")
-    nested = _run("Sequential(Sequential(first), second)",
-                  lambda: Sequential(Sequential(first), second))
-    expect_array(_run("a nested Sequential", lambda: nested(x)), 3 * (2 * x + 1),
-                 "Sequential(Sequential(first), second)(x)")
+    inner = call(Sequential, first, name="Sequential(first)", signature="Sequential(*layers)")
+    nested = call(Sequential, inner, second, name="Sequential(Sequential(first), second)",
+                  signature="Sequential(*layers)")
+    expect_array(call(nested, x, name="Sequential(Sequential(first), second)(x)",
+                      signature="model(x)", returns=ARRAY),
+                 3 * (2 * x + 1), "Sequential(Sequential(first), second)(x)")
     passed("Sequential applies its layers first to last, nests, and its parameters() are its "
            "layers' parameters, in order.")
 
@@ -339,7 +324,7 @@ MOMENTUM_SLIPS = {
 
 
 def _set_gradients(params, grads) -> None:
-    for p, g in zip(params, grads):
+    for p, g in zip(params, grads, strict=True):
         p.grad = g.copy()
 
 
@@ -347,10 +332,11 @@ def check_sgd(SGD, Parameter) -> None:
     """SGD(parameters, lr).step() must set every value to value - lr * grad."""
     params = _test_parameters(Parameter)
     start = [_value(p).copy() for p in params]
-    optimiser = _run(f"SGD(parameters, lr={LR})", lambda: SGD(params, LR))
+    optimiser = call(SGD, params, LR, name=f"SGD(parameters, lr={LR})",
+                     signature="SGD(parameters, lr)")
     _set_gradients(params, GRADIENTS[0])
-    _run("SGD.step()", optimiser.step)
-    for i, (p, g) in enumerate(zip(params, GRADIENTS[0])):
+    call(optimiser.step, name="SGD.step()", signature="step()")
+    for i, (p, g) in enumerate(zip(params, GRADIENTS[0], strict=True)):
         expect_array(_value(p) - start[i], -LR * g, f"the change of parameter {i} after one step",
                      mistakes=[
             (LR * g, "That moves up the gradient, where the loss grows: value - lr * grad."),
@@ -363,12 +349,12 @@ def check_sgd(SGD, Parameter) -> None:
                     f"step() changed parameter {i}'s gradient.",
                     "step() only reads the gradients; zero_grad() is the one that clears them.")
     _set_gradients(params, GRADIENTS[1])
-    _run("SGD.step()", optimiser.step)
+    call(optimiser.step, name="SGD.step()", signature="step()")
     expect_array(_value(params[0]) - start[0], -LR * (GRADIENTS[0][0] + GRADIENTS[1][0]),
                  "the change of parameter 0 after two steps",
                  mistakes=[(-LR * GRADIENTS[1][0], "The second step started from the original "
                                                    "value: update p.value itself.")])
-    _run("zero_grad()", optimiser.zero_grad)
+    call(optimiser.zero_grad, name="zero_grad()", signature="zero_grad()")
     expect_true(all(p.grad is None for p in params), "zero_grad() left a gradient behind.")
     passed(f"SGD moves every parameter by -lr * grad (lr={LR}), step after step.")
 
@@ -377,8 +363,8 @@ def check_momentum(Momentum, Parameter) -> None:
     """Momentum(parameters, lr, alpha).step(): v = alpha * v + lr * grad; value = value - v."""
     params = _test_parameters(Parameter)
     start = [_value(p).copy() for p in params]
-    optimiser = _run(f"Momentum(parameters, lr={LR}, alpha={ALPHA})",
-                     lambda: Momentum(params, LR, ALPHA))
+    optimiser = call(Momentum, params, LR, ALPHA, name=f"Momentum(parameters, lr={LR}, alpha={ALPHA})",
+                     signature="Momentum(parameters, lr, alpha)")
     expected = _momentum_path(LR, ALPHA)
     slips = {slip: _momentum_path(LR, ALPHA, slip) for slip in MOMENTUM_SLIPS}
     slips["no alpha"] = _momentum_path(LR, 1.0)
@@ -386,9 +372,9 @@ def check_momentum(Momentum, Parameter) -> None:
                                                 "step: v = alpha * v + lr * g."})
     for step, grads in enumerate(GRADIENTS):
         _set_gradients(params, grads)
-        _run(f"Momentum.step() (step {step + 1})", optimiser.step,
-             "Keep one velocity per parameter, each with its parameter's shape: "
-             "[np.zeros_like(p.value) for p in parameters].")
+        call(optimiser.step, name=f"Momentum.step() (step {step + 1})", signature="step()",
+             hint="Keep one velocity per parameter, each with its parameter's shape: "
+                  "[np.zeros_like(p.value) for p in parameters].")
         for i, p in enumerate(params):
             expect_array(_value(p) - start[i], expected[step][i],
                          f"the change of parameter {i} after step {step + 1}",

@@ -1,7 +1,8 @@
 """Self-checks for notebook 06, the untrained network in numpy.
 
 The parameters are a list ``[W1, b1, W2, b2, W3, b3]`` (the order notebook 10 and the
-training checks rely on), for the course's 8-25-10-2 network with samples in rows::
+training checks rely on), for the course network (:mod:`demystify.reference`) with samples
+in rows::
 
     check_init_params(init_params)   # shapes, zero biases, Xavier scale, the reference draws
     check_forward(forward)           # tanh(X @ W + b) after every layer, the last one too
@@ -13,56 +14,23 @@ from typing import Callable
 
 import numpy as np
 
-from .core import expect_array, fail, passed
+from demystify import reference
+from demystify.reference import SEED, SIZES, layer_pairs, parameter_names, xavier_std
 
-SIZES = (8, 25, 10, 2)
-SEED = 2019
-
-
-def names(sizes=SIZES) -> list[str]:
-    return [f"{kind}{k}" for k in range(1, len(sizes)) for kind in "Wb"]
+from .core import ARRAY, LIST, call, expect_array, fail, passed
 
 
-def xavier_std(n_in: int, n_out: int) -> float:
-    """Xavier/Glorot normal: the standard deviation sqrt(2 / (n_in + n_out))."""
-    return float(np.sqrt(2.0 / (n_in + n_out)))
-
-
-def reference_init(sizes, rng, std=xavier_std, transposed=False) -> list[np.ndarray]:
-    """[W1, b1, W2, b2, ...]: W_k ~ normal(0, std(n_in, n_out)) of shape (n_in, n_out), drawn
-    from ``rng`` in the order W1, W2, ...; zero biases.  ``std`` and ``transposed`` are there
-    to rebuild typical mistakes."""
-    params = []
-    for n_in, n_out in zip(sizes, sizes[1:]):
-        if transposed:
-            W = rng.normal(0.0, std(n_in, n_out), size=(n_out, n_in)).T
-        else:
-            W = rng.normal(0.0, std(n_in, n_out), size=(n_in, n_out))
-        params += [W, np.zeros(n_out)]
-    return params
-
-
-def reference_forward(params, X) -> np.ndarray:
-    """Outputs (n, n_out) for X (n, n_in): tanh(H @ W + b) for every layer, the last one too."""
-    H = X
-    for W, b in zip(params[::2], params[1::2]):
-        H = np.tanh(H @ W + b)
-    return H
-
-
-def fixed_parameters(seed: int = 7, sizes=SIZES) -> list[np.ndarray]:
-    """Parameters with non-zero biases (so that a forgotten bias shows) and lively weights."""
-    rng = np.random.default_rng(seed)
-    params = []
-    for n_in, n_out in zip(sizes, sizes[1:]):
-        params += [rng.normal(0.0, 0.5, (n_in, n_out)), rng.normal(0.0, 0.3, n_out)]
-    return params
+def _transposed_draws(sizes) -> list[np.ndarray]:
+    """The recipe's parameters with each W drawn as (n_out, n_in) and transposed: a mistake."""
+    rng = np.random.default_rng(SEED)
+    return [p for n_in, n_out in layer_pairs(sizes)
+            for p in (rng.normal(0.0, xavier_std(n_in, n_out), (n_out, n_in)).T, np.zeros(n_out))]
 
 
 def _init_mistakes(sizes) -> list[tuple[list[np.ndarray], str]]:
     """Whole parameter lists built the wrong way, each with its hint."""
-    def draw(**kwargs):
-        return reference_init(sizes, np.random.default_rng(SEED), **kwargs)
+    def draw(std):
+        return reference.init_params(sizes, SEED, std=std)
     return [
         (draw(std=lambda n_in, n_out: 1 / np.sqrt(n_in + n_out)),
          "Did you use 1 / sqrt(n_in + n_out)? Xavier's standard deviation is "
@@ -76,30 +44,31 @@ def _init_mistakes(sizes) -> list[tuple[list[np.ndarray], str]]:
         (draw(std=lambda n_in, n_out: 1.0),
          "Did you forget to scale the weights? Pass the standard deviation "
          "np.sqrt(2 / (n_in + n_out)) as rng.normal's scale."),
-        (draw(transposed=True),
+        (_transposed_draws(sizes),
          "Draw each W with size=(n_in, n_out) directly: drawing (n_out, n_in) and transposing "
          "puts the same numbers in different places."),
     ]
 
 
-def check_init_params(init_params: Callable) -> None:
-    """``init_params(sizes, rng)`` returns [W1, b1, ...] drawn as the course's recipe says."""
-    for sizes in [SIZES, (3, 4, 1)]:
-        params = init_params(sizes, np.random.default_rng(SEED))
-        call = f"init_params({sizes}, np.random.default_rng({SEED}))"
-        expected, labels = reference_init(sizes, np.random.default_rng(SEED)), names(sizes)
-        if params is None:
-            fail(f"{call} returned None.", "Did you forget to `return` the list of parameters?")
-        if isinstance(params, dict):
-            fail(f"{call} returned a dict.",
-                 f"Return a list in the order {', '.join(labels)}: later notebooks loop over it.")
+def check_init_params(init_params: Callable, sizes=SIZES) -> None:
+    """``init_params(sizes, rng)`` returns [W1, b1, ...] drawn as the course's recipe says.
+
+    Checked for the course network's ``sizes`` and for (3, 4, 1).
+    """
+    for layer_sizes in [tuple(sizes), (3, 4, 1)]:
+        expected = reference.init_params(layer_sizes, SEED)
+        labels = parameter_names(layer_sizes)
+        how = f"init_params({layer_sizes}, np.random.default_rng({SEED}))"
+        params = call(init_params, layer_sizes, np.random.default_rng(SEED), name="init_params",
+                      signature="init_params(sizes, rng)",
+                      returns=LIST.named(f"a list [{', '.join(labels)}]"))
         params = [np.asarray(p, dtype=float) for p in params]
         if len(params) != len(expected):
-            fail(f"{call} returned {len(params)} parameters; expected {len(expected)}: "
+            fail(f"{how} returned {len(params)} parameters; expected {len(expected)}: "
                  f"{', '.join(labels)}.",
                  "One weight matrix and one bias vector per layer, weights and biases "
                  "alternating.")
-        for name, got, want in zip(labels, params, expected):
+        for name, got, want in zip(labels, params, expected, strict=True):
             if got.shape == want.shape:
                 continue
             if name.startswith("W") and got.shape == want.shape[::-1]:
@@ -107,13 +76,13 @@ def check_init_params(init_params: Callable) -> None:
                      "Samples are rows, so a layer computes X @ W: W is (n_in, n_out).")
             fail(f"{name} has shape {got.shape}; expected {want.shape}.",
                  "W_k is (sizes[k-1], sizes[k]) and b_k is (sizes[k],), a plain vector.")
-        for name, got in zip(labels[1::2], params[1::2]):
+        for name, got in zip(labels[1::2], params[1::2], strict=True):
             if np.any(got != 0):
                 fail(f"{name} is not zero.",
                      "Biases start at zero (np.zeros(n_out)): the random weights already make "
                      "the neurons differ. Draw only the weights from rng.")
         mistakes = _init_mistakes(sizes)
-        for k, (name, got, want) in enumerate(zip(labels, params, expected)):
+        for k, (name, got, want) in enumerate(zip(labels, params, expected, strict=True)):
             if not name.startswith("W") or np.allclose(got, want, rtol=1e-12, atol=0):
                 continue
             for wrong, hint in mistakes:
@@ -130,70 +99,75 @@ def check_init_params(init_params: Callable) -> None:
                  "Use the rng you are given (rng.normal, not np.random), draw only the weights, "
                  "in the order W1, W2, W3, each with rng.normal(0.0, std, size=(n_in, n_out)).")
     passed("init_params: right shapes, zero biases and Xavier-scaled weights, identical to the "
-           "recipe's draws for (8, 25, 10, 2) and (3, 4, 1).")
+           f"recipe's draws for {tuple(sizes)} and (3, 4, 1).")
+
+
+def _through_layers(params, X, layer: Callable) -> np.ndarray:
+    """X through every layer, each computed as layer(H, W, b): the network built wrongly."""
+    H = X
+    for W, b in zip(params[::2], params[1::2], strict=True):
+        H = layer(H, W, b)
+    return H
 
 
 def _forward_mistakes(params, X) -> list[tuple[np.ndarray, str]]:
-    Ws, bs = params[::2], params[1::2]
-    candidates = []
-    H, pre = X, None
-    for W, b in zip(Ws, bs):
-        pre = H @ W + b
-        H = np.tanh(pre)
-    candidates.append((pre, "The course's network applies tanh after every layer, the last one "
-                            "too: Y_hat = tanh(H2 @ W3 + b3)."))
-    H = X
-    for W in Ws:
-        H = np.tanh(H @ W)
-    candidates.append((H, "Did you forget the biases? Each layer is tanh(H @ W + b)."))
-    H = X
-    for W, b in zip(Ws, bs):
-        H = np.tanh(H @ W) + b
-    candidates.append((H, "The bias goes inside the activation: tanh(H @ W + b)."))
-    for activation, hint in [(lambda z: 1 / (1 + np.exp(-z)), "That is the sigmoid: use np.tanh."),
-                             (lambda z: np.maximum(z, 0), "That is ReLU: use np.tanh.")]:
-        H = X
-        for W, b in zip(Ws, bs):
-            H = activation(H @ W + b)
-        candidates.append((H, hint))
-    H = X
-    for k, (W, b) in enumerate(zip(Ws, bs), start=1):
-        H = np.tanh(H @ W + b)
-        if k < len(Ws):
-            candidates.append((H, f"That is the output of layer {k}, H{k}: carry on through "
-                                  f"all {len(Ws)} layers, feeding each layer's output to the next."))
+    last = len(params) // 2
+    candidates = [
+        (reference.forward(params[:-2], X) @ params[-2] + params[-1],
+         f"The course's network applies tanh after every layer, the last one too: "
+         f"Y_hat = tanh(H{last - 1} @ W{last} + b{last})."),
+        (_through_layers(params, X, lambda H, W, b: np.tanh(H @ W)),
+         "Did you forget the biases? Each layer is tanh(H @ W + b)."),
+        (_through_layers(params, X, lambda H, W, b: np.tanh(H @ W) + b),
+         "The bias goes inside the activation: tanh(H @ W + b)."),
+        (_through_layers(params, X, lambda H, W, b: 1 / (1 + np.exp(-(H @ W + b)))),
+         "That is the sigmoid: use np.tanh."),
+        (_through_layers(params, X, lambda H, W, b: np.maximum(H @ W + b, 0)),
+         "That is ReLU: use np.tanh."),
+    ]
+    for k in range(1, last):
+        candidates.append((reference.forward(params[:2 * k], X),
+                           f"That is the output of layer {k}, H{k}: carry on through all {last} "
+                           "layers, feeding each layer's output to the next."))
     return candidates
 
 
-def check_forward(forward: Callable) -> None:
-    """``forward(params, X)`` is the network's output: (n, 2) for X (n, 8)."""
-    params = fixed_parameters()
+def _forward_hint(sizes, params, error: BaseException) -> str | None:
+    """What a ValueError from forward (numpy's shapes do not line up) probably means."""
+    if not isinstance(error, ValueError):
+        return None
+    n_in, n_out = params[0].shape
+    return (f"params is [{', '.join(parameter_names(sizes))}], weights and biases alternating, "
+            f"of shapes {[p.shape for p in params]}. Samples are rows, so each layer is "
+            f"H @ W + b, e.g. X (n, {n_in}) @ W1 ({n_in}, {n_out}) -> (n, {n_out}). Did you "
+            "write W @ X, or H * W (entry by entry) instead of the matrix product H @ W, or take "
+            "the parameters in another order?")
+
+
+def check_forward(forward: Callable, sizes=SIZES) -> None:
+    """``forward(params, X)`` is the network's output: (n, n_out) for X (n, n_in)."""
+    params = reference.lively_params(sizes)
     rng = np.random.default_rng(11)
     for n in (6, 1):
-        X = rng.normal(size=(n, SIZES[0]))
-        try:
-            result = forward([p.copy() for p in params], X.copy())
-        except ValueError as error:
-            fail(f"forward raised ValueError for X {X.shape} and params of shapes "
-                 f"{[p.shape for p in params]}:\n{error}",
-                 "params is [W1, b1, W2, b2, W3, b3], weights and biases alternating. Samples "
-                 "are rows, so each layer is H @ W + b, e.g. X (n, 8) @ W1 (8, 25) -> (n, 25). "
-                 "Did you write W @ X, or H * W (entry by entry) instead of the matrix product "
-                 "H @ W, or take the parameters in another order?")
-        expect_array(result, reference_forward(params, X), f"forward(params, X) for X {X.shape}",
+        X = rng.normal(size=(n, sizes[0]))
+        result = call(forward, [p.copy() for p in params], X.copy(), name="forward",
+                      signature="forward(params, X)", returns=ARRAY,
+                      hint=lambda error: _forward_hint(sizes, params, error))
+        expect_array(result, reference.forward(params, X), f"forward(params, X) for X {X.shape}",
                      mistakes=_forward_mistakes(params, X),
                      shape_hint="Expected one row per sample and one column per output.")
     passed("forward matches the reference network on batches of 6 samples and of 1.")
 
 
-def check_predict(predict: Callable) -> None:
+def check_predict(predict: Callable, sizes=SIZES) -> None:
     """``predict(params, X)`` gives one label per sample: the index of the larger output."""
-    params = fixed_parameters()
-    X = np.random.default_rng(12).normal(size=(12, SIZES[0]))
-    outputs = reference_forward(params, X)
+    params = reference.lively_params(sizes)
+    X = np.random.default_rng(12).normal(size=(12, sizes[0]))
+    outputs = reference.forward(params, X)
     expected = outputs.argmax(axis=1)
-    result = predict([p.copy() for p in params], X.copy())
-    expect_array(result, expected, "predict(params, X) for X (12, 8)", mistakes=[
+    result = call(predict, [p.copy() for p in params], X.copy(), name="predict",
+                  signature="predict(params, X)", returns=ARRAY.named("an array of labels"))
+    expect_array(result, expected, f"predict(params, X) for X {X.shape}", mistakes=[
         (outputs.argmax(axis=0),
          "Use axis=1: one label per row (sample). axis=0 gives, for each output, the sample "
          "where it is largest."),

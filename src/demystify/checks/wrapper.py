@@ -15,39 +15,29 @@ attendee's other answers) and compares with numpy.
 """
 from __future__ import annotations
 
+import operator
 from collections import Counter
 
 import numpy as np
 
-from demystify.checks.core import CheckFailed, expect_array, expect_true, fail, passed
+from demystify.checks.core import (FUNCTION, LIST, call, expect_array, expect_true, fail,
+                                   instance_of, passed)
 from demystify.drawing import Drawing
+from demystify.reference import SIZES, fixed_batch, forward, lively_params, parameter_names
 
 NUMPY_ON_NODE = ("numpy was handed a Node, and numpy cannot see inside one: give numpy the "
                  "plain arrays (each input's .value), and use the wnp functions on Nodes.")
+RECORDED = "recorded(*inputs, **kwargs)"   # what wrap returns, as the notebook names it
 
 
-def _explain(what: str, error: BaseException, hint: str | None = None) -> None:
-    """Fail with a message that says what raised, and why it probably did."""
-    if isinstance(error, CheckFailed):
-        raise error
-    if isinstance(error, NotImplementedError):
-        fail(f"{what} is not written yet.", str(error) or None)
+def _graph_hint(error: BaseException) -> str | None:
+    """What an exception from the attendee's graph code probably means."""
     if isinstance(error, RecursionError):
-        fail(f"{what} hit Python's recursion limit.",
-             "Walk the graph with a loop and a list of nodes still to visit, not by recursion.")
-    text = f"{what} raised {type(error).__name__}: {error}"
+        return "Walk the graph with a loop and a list of nodes still to visit, not by recursion."
     if isinstance(error, TypeError) and "Node" in str(error) and (
             "ufunc" in str(error) or "inside a Node" in str(error)):
-        fail(text, NUMPY_ON_NODE)
-    fail(text, hint)
-
-
-def _call(what: str, function, *args, **kwargs):
-    """function(*args, **kwargs), turning an exception into a message that names the cause."""
-    try:
-        return function(*args, **kwargs)
-    except Exception as error:  # the attendee's code can fail in any way: say how
-        _explain(what, error)
+        return NUMPY_ON_NODE
+    return None
 
 
 def _a(word: str) -> str:
@@ -55,10 +45,9 @@ def _a(word: str) -> str:
     return f"an {word!r}" if word[:1] in "aeiou" else f"a {word!r}"
 
 
-def _expect_node(result, Node, what: str, hint: str | None = None) -> None:
-    if not isinstance(result, Node):
-        fail(f"{what} returned a {type(result).__name__}, not a Node.",
-             hint or "Return Node(value, numpy_function, parents, kwargs).")
+def _node(Node, hint: str = "Return Node(value, numpy_function, parents, kwargs)."):
+    """What a recorded operation returns: a Node of the attendee's class."""
+    return instance_of(Node, "a Node", hint)
 
 
 def _graph_nodes(output) -> list:
@@ -80,12 +69,12 @@ def check_wrap(wrap, Node) -> None:
     B = np.array([[2.0, 1.0, -1.0], [3.0, -0.5, 2.0]])
     a, b = Node(A), Node(B)
 
-    subtract = _call("wrap(np.subtract)", wrap, np.subtract)
-    expect_true(callable(subtract), f"wrap(np.subtract) returned a {type(subtract).__name__}, "
-                "not a function.", "Define a function inside wrap that records the node, and "
-                "return that function (do not call it).")
-    out = _call("wrap(np.subtract)(a, b)", subtract, a, b)
-    _expect_node(out, Node, "wrap(np.subtract)(a, b)")
+    recorder = FUNCTION.named("a function", "Define a function inside wrap that records the "
+                              "node, and return that function (do not call it).")
+    subtract = call(wrap, np.subtract, name="wrap", signature="wrap(numpy_function)",
+                    hint=_graph_hint, returns=recorder)
+    out = call(subtract, a, b, name="wrap(np.subtract)(a, b)", signature=RECORDED,
+               hint=_graph_hint, returns=_node(Node))
     expect_array(out.value, A - B, "the value of wrap(np.subtract)(a, b)", mistakes=[
         (B - A, "That is b - a: give numpy the inputs in the order they came.")])
     expect_true(out.fun is np.subtract,
@@ -104,8 +93,8 @@ def check_wrap(wrap, Node) -> None:
              "Use the input Nodes as they are (as_node returns a Node unchanged): a copy cuts "
              "the graph, and the gradient would never reach a and b.")
 
-    out = _call("wrap(np.subtract)(a, 2.0)", subtract, a, 2.0)
-    _expect_node(out, Node, "wrap(np.subtract)(a, 2.0)")
+    out = call(subtract, a, 2.0, name="wrap(np.subtract)(a, 2.0)", signature=RECORDED,
+               hint=_graph_hint, returns=_node(Node))
     expect_array(out.value, A - 2.0, "the value of wrap(np.subtract)(a, 2.0)")
     constant = tuple(out.parents)[1]
     if not isinstance(constant, Node):
@@ -116,12 +105,14 @@ def check_wrap(wrap, Node) -> None:
                 and np.array_equal(constant.value, 2.0),
                 "the constant 2.0 should become a leaf Node (value 2.0, no fun, no parents).",
                 "Use as_node(x) for every input.")
-    out = _call("wrap(np.subtract)(A, b) with a plain array A", subtract, A, b)
-    _expect_node(out, Node, "wrap(np.subtract)(A, b)")
+    out = call(subtract, A, b, name="wrap(np.subtract)(A, b), A a plain array,",
+               signature=RECORDED, hint=_graph_hint, returns=_node(Node))
     expect_array(out.value, A - B, "the value of wrap(np.subtract)(A, b)")
 
-    total = _call("wrap(np.sum)(a, axis=0)", _call("wrap(np.sum)", wrap, np.sum), a, axis=0)
-    _expect_node(total, Node, "wrap(np.sum)(a, axis=0)")
+    summed = call(wrap, np.sum, name="wrap", signature="wrap(numpy_function)", hint=_graph_hint,
+                  returns=recorder)
+    total = call(summed, a, axis=0, name="wrap(np.sum)(a, axis=0)", signature=RECORDED,
+                 hint=_graph_hint, returns=_node(Node))
     expect_array(total.value, A.sum(axis=0), "the value of wrap(np.sum)(a, axis=0)", mistakes=[
         (A.sum(), "The axis was ignored: pass the keyword arguments on to numpy "
                   "(numpy_function(*values, **kwargs)).")])
@@ -130,13 +121,15 @@ def check_wrap(wrap, Node) -> None:
                 "Keep the keyword arguments in the node: the backward pass of a sum needs to know "
                 "which axis was summed.")
 
-    tanh = _call("wrap(np.tanh)", wrap, np.tanh)
-    t = _call("wrap(np.tanh)(a)", tanh, a)
-    _expect_node(t, Node, "wrap(np.tanh)(a)")
+    tanh = call(wrap, np.tanh, name="wrap", signature="wrap(numpy_function)", hint=_graph_hint,
+                returns=recorder)
+    t = call(tanh, a, name="wrap(np.tanh)(a)", signature=RECORDED, hint=_graph_hint,
+             returns=_node(Node))
     expect_array(t.value, np.tanh(A), "the value of wrap(np.tanh)(a)")
     expect_true(tuple(t.parents) == (a,) and t.parents[0] is a,
                 "wrap(np.tanh)(a) should record exactly one parent, a.")
-    deeper = _call("wrap(np.subtract)(wrap(np.tanh)(a), a)", subtract, t, a)
+    deeper = call(subtract, t, a, name="wrap(np.subtract)(wrap(np.tanh)(a), a)",
+                  signature=RECORDED, hint=_graph_hint, returns=_node(Node))
     expect_true(deeper.parents[0] is t and deeper.parents[1] is a,
                 "a node computed from another node must record that node itself as its parent.")
     passed("wrap records a Node with numpy's value, the function, the parents in order "
@@ -153,8 +146,31 @@ _FUNCTION = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "**": 
              "@": "matmul"}
 _BINARY = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "**": np.power,
            "@": np.matmul}
-_BINARY_PY = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-              "/": lambda a, b: a / b, "**": lambda a, b: a ** b, "@": lambda a, b: a @ b}
+_BINARY_PY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+              "**": operator.pow, "@": operator.matmul}
+
+
+def _operator_hint(expression: str, method: str, wanted: str, reflected: bool):
+    """A hint for call(): a missing operator is named, with the line that adds it."""
+    def hint(error: BaseException) -> str | None:
+        if isinstance(error, TypeError) and "unsupported operand" in str(error):
+            fail(f"{expression} raised TypeError: Node has no {method} yet.",
+                 f"Add: Node.{method} = lambda self, other: {wanted}")
+        if reflected:
+            return _graph_hint(error) or f"{expression} calls Node.{method}, which should record {wanted}."
+        return _graph_hint(error)
+    return hint
+
+
+def _unary_hint(expression: str, attribute: str, written: str):
+    """A hint for call(): a missing -x or x.T is named, with the line that adds it."""
+    def hint(error: BaseException) -> str | None:
+        if (isinstance(error, AttributeError) and "'T'" in str(error)) or (
+                isinstance(error, TypeError) and "bad operand" in str(error)):
+            fail(f"{expression} raised {type(error).__name__}: Node has no {attribute} yet.",
+                 f"Add: {written}")
+        return _graph_hint(error)
+    return hint
 
 
 def check_operators(Node) -> None:
@@ -171,7 +187,7 @@ def check_operators(Node) -> None:
         cases += [(f"x {op} y", op, "x", "y"), (f"x {op} 2", op, "x", 2.0),
                   (f"2 {op} x", op, 2.0, "x")]
     cases += [("x ** 2", "**", "x", 2.0), ("2 ** x", "**", 2.0, "x"),
-              ("x @ m", "@", "x", "m"), ("Q @ x, Q a plain array", "@", "Q", "x")]
+              ("x @ m", "@", "x", "m"), ("Q @ x (Q a plain array)", "@", "Q", "x")]
     for expression, op, left, right in cases:
         left_node, left_value = nodes.get(left, (None, Q if left == "Q" else left))
         right_node, right_value = nodes.get(right, (None, right))
@@ -181,18 +197,10 @@ def check_operators(Node) -> None:
         method = _REFLECTED[op] if reflected else _DUNDER[op]
         expected = _BINARY[op](left_value, right_value)
         wanted = f"wnp.{_FUNCTION[op]}({'other, self' if reflected else 'self, other'})"
-        try:
-            result = _BINARY_PY[op](*operands)
-        except TypeError as error:
-            if "unsupported operand" in str(error):
-                fail(f"{expression} raised TypeError: Node has no {method} yet.",
-                     f"Add: Node.{method} = lambda self, other: {wanted}")
-            _explain(expression, error)
-        except Exception as error:
-            _explain(expression, error, f"{expression} calls Node.{method}, which should "
-                     f"record {wanted}." if reflected else None)
-        _expect_node(result, Node, expression,
-                     f"Node.{method} should return the Node made by wnp.{_FUNCTION[op]}.")
+        result = call(_BINARY_PY[op], *operands, name=f"{expression}, which calls Node.{method},",
+                      hint=_operator_hint(expression, method, wanted, reflected),
+                      returns=_node(Node, f"Node.{method} should return the Node made by "
+                                          f"wnp.{_FUNCTION[op]}."))
         swapped = None
         if op != "@":
             swapped = _BINARY[op](right_value, left_value)
@@ -226,21 +234,14 @@ def check_operators(Node) -> None:
                      "Record the parents in the order they are written (the wnp functions "
                      "turn constants into leaves).")
 
-    for expression, attribute, function, expected in (("-x", "__neg__", np.negative, -X),
-                                                      ("x.T", "T", np.transpose, X.T)):
-        add = ("Add: Node.T = property(lambda self: wnp.transpose(self))" if attribute == "T"
-               else "Add: Node.__neg__ = lambda self: wnp.negative(self)")
-        try:
-            result = -x if attribute == "__neg__" else x.T
-        except Exception as error:
-            if (isinstance(error, AttributeError) and "'T'" in str(error)) or (
-                    isinstance(error, TypeError) and "bad operand" in str(error)):
-                fail(f"{expression} raised {type(error).__name__}: Node has no {attribute} yet.", add)
-            _explain(expression, error)
-        if callable(result) and not isinstance(result, Node):
-            fail("x.T gave a function, not a Node: T is written without brackets, like "
-                 "numpy's.", "Make it a property: Node.T = property(lambda self: wnp.transpose(self))")
-        _expect_node(result, Node, expression)
+    for expression, attribute, function, expected, written in (
+            ("-x", "__neg__", np.negative, -X, "Node.__neg__ = lambda self: wnp.negative(self)"),
+            ("x.T", "T", np.transpose, X.T, "Node.T = property(lambda self: wnp.transpose(self))")):
+        apply = operator.neg if attribute == "__neg__" else operator.attrgetter("T")
+        result = call(apply, x, name=f"{expression}, which uses Node.{attribute},",
+                      hint=_unary_hint(expression, attribute, written),
+                      returns=_node(Node, f"T is written without brackets, like numpy's: {written}"
+                                    if attribute == "T" else f"Use {written}"))
         expect_array(result.value, expected, f"the value of {expression}")
         expect_true(result.fun is function and tuple(result.parents) == (x,)
                     and result.parents[0] is x,
@@ -279,10 +280,9 @@ def _describe(node) -> str:
 def check_topological_order(topological_order, Node) -> None:
     """Each node of the graph once, every node after its parents, and no recursion."""
     output, everything = _example_graph(Node)
-    order = _call("topological_order(output)", topological_order, output)
-    if order is None:
-        fail("topological_order returned None.", "Did you forget to `return` the list?")
-    order = list(order)
+    order = list(call(topological_order, output, name="topological_order",
+                      signature="topological_order(output)", hint=_graph_hint,
+                      returns=LIST.named("a list of Nodes")))
     if not all(isinstance(node, Node) for node in order):
         fail("topological_order should return a list of Nodes.",
              "Put the nodes themselves in the list, not their values or numbers.")
@@ -314,7 +314,9 @@ def check_topological_order(topological_order, Node) -> None:
     chain = start = Node(np.array([0.5]))
     for _ in range(3000):
         chain = Node(np.tanh(chain.value), np.tanh, (chain,))
-    order = _call("topological_order on a chain of 3,000 operations", topological_order, chain)
+    order = call(topological_order, chain, name="topological_order, on a chain of 3,000 operations,",
+                 signature="topological_order(output)", hint=_graph_hint,
+                 returns=LIST.named("a list of Nodes"))
     expect_true(len(list(order)) == 3001 and order[0] is start and order[-1] is chain,
                 "on a chain of 3,000 operations, the order should hold the 3,001 nodes from the "
                 "input to the output.")
@@ -327,10 +329,10 @@ def check_draw(draw, Node) -> None:
     """One drawing node per Node, labelled with operation and shape; parent -> child arrows;
     names that do not change from run to run."""
     output, everything = _example_graph(Node)
-    drawing = _call("draw(output)", draw, output)
-    if not isinstance(drawing, Drawing):
-        fail(f"draw returned a {type(drawing).__name__}, not a Drawing.",
-             "Create drawing = Drawing(), add the nodes and edges, and return it.")
+    a_drawing = instance_of(Drawing, "a Drawing", "Create drawing = Drawing(), add the nodes "
+                            "and edges, and return it.")
+    drawing = call(draw, output, name="draw", signature="draw(output)", hint=_graph_hint,
+                   returns=a_drawing)
     labels = drawing.labels
     if len(labels) < len(everything):
         fail(f"the drawing has {len(labels)} nodes for a graph of {len(everything)}.",
@@ -374,7 +376,8 @@ def check_draw(draw, Node) -> None:
     if extra:
         fail(f"the drawing has {len(extra)} arrow(s) between nodes that are not parent and child.")
 
-    again = _call("draw(output) a second time", draw, output)
+    again = call(draw, output, name="draw, called a second time,", signature="draw(output)",
+                 hint=_graph_hint, returns=a_drawing)
     source = drawing.graph.source
     if any(str(id(node)) in source for node in everything) or again.graph.source != source:
         fail("the drawing's node names change from run to run.",
@@ -386,41 +389,23 @@ def check_draw(draw, Node) -> None:
 
 # --- exercise 5: the network's loss -----------------------------------------------------
 
-def _network(seed: int = 2019, n: int = 5):
-    rng = np.random.default_rng(seed)
-    sizes = [(8, 25), (25, 10), (10, 2)]
-    params = []
-    for n_in, n_out in sizes:
-        params += [rng.normal(0, np.sqrt(2 / (n_in + n_out)), (n_in, n_out)),
-                   rng.normal(0, 0.1, n_out)]
-    X = rng.normal(size=(n, 8))
-    Y = np.eye(2)[rng.integers(0, 2, n)]
-    return params, X, Y
-
-
-def _forward(params, X, last_tanh: bool = True):
-    W1, b1, W2, b2, W3, b3 = params
-    H1 = np.tanh(X @ W1 + b1)
-    H2 = np.tanh(H1 @ W2 + b2)
-    Z3 = H2 @ W3 + b3
-    return np.tanh(Z3) if last_tanh else Z3
-
-
-def check_loss(loss, Node) -> None:
+def check_loss(loss, Node, sizes=SIZES) -> None:
     """loss(W1, b1, W2, b2, W3, b3, X, Y) records the graph of the mean squared error."""
-    params, X, Y = _network()
-    Y_hat = _forward(params, X)
-    err = Y_hat - Y
+    params, (X, Y) = lively_params(sizes), fixed_batch(n=5, sizes=sizes)
+    layers = len(params) // 2
+    how = f"loss({', '.join(parameter_names(sizes))}, X, Y)"
+    err = forward(params, X) - Y
     expected = np.mean(err ** 2)
+    a_loss = _node(Node, "Build the loss from Nodes with the wnp functions (wnp.tanh, wnp.mean), "
+                         "so that every step is recorded.")
     nodes = [Node(p) for p in params]
-    result = _call("loss(W1, b1, W2, b2, W3, b3, X, Y)", loss, *nodes, X, Y)
-    _expect_node(result, Node, "loss(W1, b1, W2, b2, W3, b3, X, Y)",
-                 "Build the loss from Nodes with the wnp functions (wnp.tanh, wnp.mean), so that "
-                 "every step is recorded.")
-    expect_array(result.value, expected, "loss(W1, b1, W2, b2, W3, b3, X, Y)", mistakes=[
+    result = call(loss, *nodes, X, Y, name="loss", signature=how, hint=_graph_hint,
+                  returns=a_loss)
+    no_last_tanh = forward(params[:-2], X) @ params[-2] + params[-1]
+    expect_array(result.value, expected, how, mistakes=[
         (np.mean(err) ** 2, "That is the square of the mean error, mean(Ŷ - Y)**2, not the mean "
                             "squared error: square each error first, then take the mean."),
-        (np.mean((_forward(params, X, last_tanh=False) - Y) ** 2),
+        (np.mean((no_last_tanh - Y) ** 2),
          "The output layer needs its tanh too: every layer is tanh(H @ W + b)."),
         (np.mean(np.abs(err)), "Square the errors: (Y_hat - Y) ** 2."),
     ], shape_hint="The loss is one number: the mean over every sample and output.")
@@ -431,13 +416,14 @@ def check_loss(loss, Node) -> None:
              "Use the arguments themselves (W1, b1, ...): they are the Nodes to differentiate.")
     ops = Counter(node.op for node in order if node.fun is not None)
     for op in ("matmul", "tanh"):
-        expect_true(ops[op] == 3, f"the loss's graph has {ops[op]} {op} node(s); the network "
-                    "has 3 layers, so expected 3.", "Each layer is wnp.tanh(H @ W + b).")
+        expect_true(ops[op] == layers, f"the loss's graph has {ops[op]} {op} node(s); the "
+                    f"network has {layers} layers, so expected {layers}.",
+                    "Each layer is wnp.tanh(H @ W + b).")
     expect_true(result.op == "mean", f"the loss's last operation is {result.op!r}; expected "
                 "'mean', the mean of the squared errors.")
     params_one = [Node(params[0])] + list(params[1:])
-    again = _call("loss with only W1 a Node (the rest plain arrays)", loss, *params_one, X, Y)
-    _expect_node(again, Node, "loss with only W1 a Node")
+    again = call(loss, *params_one, X, Y, name="loss, with only W1 a Node (the rest plain "
+                 "arrays),", signature=how, hint=_graph_hint, returns=a_loss)
     expect_array(again.value, expected, "loss with only W1 a Node (the rest plain arrays)")
     counts = ", ".join(f"{count} {op}" for op, count in ops.items())
     passed(f"loss is the mean squared error; its graph has {len(order)} nodes: "
