@@ -68,6 +68,39 @@ def test_notebook_has_speaker_notes(path):
     assert any(c.metadata["slideshow"]["slide_type"] == "notes" for c in read(path).cells)
 
 
+NOTES_LABEL = "**Instructor notes.**"
+
+
+def notes_out_of_the_way(cell) -> bool:
+    """A notes cell an attendee sees as one quiet bar: collapsed, and JupyterLab shows only
+    the first line of a collapsed cell, so that line is the label alone."""
+    return (cell.metadata.get("jupyter", {}).get("source_hidden") is True
+            and cell.source.split("\n", 1)[0] == NOTES_LABEL and bool(cell.source[len(NOTES_LABEL):].strip()))
+
+
+@pytest.mark.parametrize("path", LESSONS + SOLUTIONS, ids=ident)
+def test_instructor_notes_are_labelled_and_collapsed_for_attendees(path):
+    notes = [i for i, c in enumerate(read(path).cells) if c.metadata["slideshow"]["slide_type"] == "notes"]
+    loud = [i for i in notes if not notes_out_of_the_way(read(path).cells[i])]
+    assert not loud, (f"notes cells {loud}: hide their source (metadata jupyter.source_hidden) and "
+                      f"open them with a line of their own, {NOTES_LABEL}")
+
+
+def test_a_notes_cell_that_shows_its_content_in_the_collapsed_bar_is_caught():
+    hidden = {"jupyter": {"source_hidden": True}, "slideshow": {"slide_type": "notes"}}
+    good = nbformat.v4.new_markdown_cell(f"{NOTES_LABEL}\n\nWalk the room.", metadata=hidden)
+    first_line_leaks = nbformat.v4.new_markdown_cell(f"{NOTES_LABEL} The answer is 42.", metadata=hidden)
+    shown = nbformat.v4.new_markdown_cell(f"{NOTES_LABEL}\n\nWalk the room.",
+                                          metadata={"slideshow": {"slide_type": "notes"}})
+    assert notes_out_of_the_way(good)
+    assert not notes_out_of_the_way(first_line_leaks) and not notes_out_of_the_way(shown)
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=ident)
+def test_exercise_notebooks_carry_no_instructor_notes(path):
+    assert not [c for c in read(path).cells if c.metadata["slideshow"]["slide_type"] == "notes"]
+
+
 # --- a short narrative cell before every code cell (CONTRIBUTING.md) ---------------------------
 
 def slide_type(cell) -> str:
