@@ -12,6 +12,7 @@ as well as tests/, however pytest is called (`make test`, or a single notebook).
 """
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -63,3 +64,28 @@ def pytest_sessionfinish(session, exitstatus):
     slow = [nb for nb, seconds in _seconds.items() if seconds > NOTEBOOK_BUDGET]
     if slow and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# --- Run All on an untouched exercise: one line per stopped cell, never a traceback -------------
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def untouched_exercise_tracebacks(outputs) -> list[str]:
+    """The error outputs that are not a self-check's one-line "✗ ..." (NameError, tracebacks)."""
+    shown = (_ANSI.sub("", "\n".join(out.get("traceback", []))).lstrip() for out in outputs
+             if out.get("output_type") == "error")
+    return [text for text in shown if not text.startswith("✗")]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """In an exercise notebook, as generated (every answer a stub), a cell that stops must say
+    why in one line ("finish exercise 2 first"), not with a NameError or a traceback."""
+    outcome = yield
+    outputs = getattr(item, "test_outputs", None)
+    if outcome.excinfo is None and outputs and is_exercise(Path(str(item.fspath))):
+        raw = untouched_exercise_tracebacks(outputs)
+        if raw:
+            pytest.fail("Run All on the untouched exercise shows a traceback here, not one line "
+                        f"that says what to finish first:\n{raw[0][:1500]}", pytrace=False)

@@ -245,6 +245,47 @@ def _exercise_cell(cell: nbformat.NotebookNode, where: str) -> nbformat.Notebook
     return cell
 
 
+EXERCISE_HEADING = re.compile(r"^#+\s*Exercise\s+(\d+)", re.MULTILINE)
+
+
+def _walk(solution: nbformat.NotebookNode, name: str):
+    """Each cell of the exercise twin, with the names an unfinished exercise leaves undefined.
+
+    Yields ``(exercise cell, {name: exercise number})`` per cell, notes cells left out.  A
+    code cell with a stub cannot define what its solved version defines; a later cell that
+    reads such a name cannot either (it fails too, and is tagged ``raises-exception``).
+    The number is that of the last ``## Exercise N`` heading above the stub.
+    """
+    number = 0                     # the exercise we are in (0: before the first)
+    broken: dict[str, int] = {}    # name -> the exercise that must be finished to define it
+    for index, cell in enumerate(solution.cells, start=1):
+        if cell.metadata.get("slideshow", {}).get("slide_type") == "notes":
+            continue
+        stubbed = _exercise_cell(cell, _where(name, index, cell))
+        if stubbed.cell_type == "markdown" and EXERCISE_HEADING.search(cell.source):
+            number = int(EXERCISE_HEADING.search(cell.source).group(1))
+        if stubbed.cell_type != "code":
+            yield stubbed, {}
+            continue
+        # what the cell reads once stubbed, and what the solved cell would have defined
+        found, solved = names(stubbed.source), names(cell.source)
+        loads = found[0] if found is not None else set(broken)
+        stores = solved[1] if solved is not None else set()
+        waits_for = [broken[n] for n in loads & broken.keys()]
+        if stubbed.source != cell.source or waits_for:
+            exercise = number if stubbed.source != cell.source else min(waits_for)
+            made = dict.fromkeys(stores, exercise)
+            broken.update(made)
+            tags = list(stubbed.metadata.get("tags", []))
+            if RAISES not in tags:
+                stubbed.metadata["tags"] = tags + [RAISES]
+            yield stubbed, made
+        else:
+            for n in stores:
+                broken.pop(n, None)
+            yield stubbed, {}
+
+
 def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
     """The exercise twin of a solution notebook (the solution is not modified).
 
@@ -253,29 +294,21 @@ def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nb
     exercise = copy.deepcopy(solution)
     exercise.metadata = nbformat.from_dict(
         {k: v for k, v in solution.metadata.items() if k in NOTEBOOK_METADATA})
-    exercise.cells = []
-    broken: set[str] = set()  # names whose value a stub prevents from existing
-    for number, cell in enumerate(solution.cells, start=1):
-        if cell.metadata.get("slideshow", {}).get("slide_type") == "notes":
-            continue
-        stubbed = _exercise_cell(cell, _where(name, number, cell))
-        exercise.cells.append(stubbed)
-        if stubbed.cell_type != "code":
-            continue
-        # what the cell reads once stubbed, and what the solved cell would have defined
-        found, solved = names(stubbed.source), names(cell.source)
-        loads = found[0] if found is not None else set(broken)
-        stores = solved[1] if solved is not None else set()
-        tags = list(stubbed.metadata.get("tags", []))
-        if stubbed.source != cell.source or loads & broken:
-            broken |= stores
-            if RAISES not in tags:
-                tags.append(RAISES)
-        else:
-            broken -= stores
-        if tags:
-            stubbed.metadata["tags"] = tags
+    exercise.cells = [cell for cell, _ in _walk(solution, name)]
     return exercise
+
+
+def unfinished_names(solution: nbformat.NotebookNode, name: str = "notebook") -> dict[str, int]:
+    """``{name: N}`` for every name that stays undefined until exercise N is finished.
+
+    The functions an exercise asks for, the values the solved cells would compute, and the
+    values of later cells that need them.  The self-checks use it to say "finish exercise N
+    first" instead of showing a NameError (see ``demystify.checks.core.explain_unfinished``).
+    """
+    waiting: dict[str, int] = {}
+    for _, made in _walk(solution, name):
+        waiting.update(made)
+    return waiting
 
 
 # --- files ------------------------------------------------------------------------

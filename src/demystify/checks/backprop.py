@@ -26,6 +26,10 @@ from demystify.checks.core import (FUNCTION, CheckFailed, call, expect_array, ex
                                    passed)
 from demystify.checks.wrapper import _graph_nodes as _nodes
 from demystify.reference import SEED, numerical_gradient
+from demystify.checks.unfinished import explain_unfinished
+
+NOTEBOOK = "14-backprop-exercises"   # the exercise notebook these checks serve
+explain_unfinished(NOTEBOOK)   # Run All on the untouched exercise: one line per stopped cell
 
 # --- the reference: one VJP per input, and the walk ----------------------------------
 

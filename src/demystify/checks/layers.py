@@ -18,6 +18,10 @@ import numpy as np
 from demystify.reference import SIZES, parameter_names
 from demystify.reference import parameter_shapes as shapes_of
 from .core import ARRAY, LIST, NUMBER, call, expect_array, fail, hint_for, passed
+from .unfinished import explain_unfinished
+
+NOTEBOOK = "03-concepts-exercises"   # the exercise notebook these checks serve
+explain_unfinished(NOTEBOOK)   # Run All on the untouched exercise: one line per stopped cell
 
 __all__ = ["check_neuron", "check_layer_loop", "check_layer_forward", "check_parameter_shapes"]
 

@@ -24,6 +24,10 @@ from demystify.checks.core import (FUNCTION, LIST, call, expect_array, expect_tr
                                    instance_of, passed)
 from demystify.drawing import Drawing
 from demystify.reference import SIZES, fixed_batch, forward, lively_params, parameter_names
+from .unfinished import explain_unfinished
+
+NOTEBOOK = "12-numpy-wrapper-exercises"   # the exercise notebook these checks serve
+explain_unfinished(NOTEBOOK)   # Run All on the untouched exercise: one line per stopped cell
 
 NUMPY_ON_NODE = ("numpy was handed a Node, and numpy cannot see inside one: give numpy the "
                  "plain arrays (each input's .value), and use the wnp functions on Nodes.")
