@@ -496,18 +496,6 @@ def test_deck_html_loads_scripts_and_styles_only_from_assets(tmp_path):
     assert len(loads) >= 7 and all(url.startswith("assets/") for url in loads), loads
 
 
-def test_timetable_runs_the_sessions_back_to_back_with_the_breaks():
-    rows = [slides.Session("04", "04-a", "A", 10, 5, 3.25), slides.Session("05", "05-b", "B", 15, 0, None),
-            slides.Session("11", "11-c", "C", 20, 0, 1.0)]
-    table = slides.timetable(rows, start="09:00")
-    assert "| 09:00 | [04 · A](../notebooks/04-a.ipynb) | 10 min | 5 min | 3.2 s |" in table
-    assert "| 09:15 | [05 · B](../notebooks/05-b.ipynb) | 15 min | – | – |" in table
-    assert "| 09:30 | *coffee break* | 15 min | | |" in table  # BREAKS["05"]
-    assert "| 09:45 | [11 · C](../notebooks/11-c.ipynb) | 20 min | – | 1.0 s |" in table
-    assert "**Part 1**: 09:00–09:30, 25 min teaching and 5 min exercises." in table
-    assert "**Part 2**: 09:45–10:05, 20 min teaching and 0 min exercises." in table
-
-
 def test_schedule_is_rewritten_between_its_markers_only(tmp_path):
     guide = tmp_path / "README.md"
     guide.write_text(f"intro\n{slides.SCHEDULE_BEGIN}\nold table\n{slides.SCHEDULE_END}\noutro\n")
