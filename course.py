@@ -144,7 +144,10 @@ class Course:
         steps = []
         if not self.current_env:
             create = [self.base_python, "-m", "venv", VENV]
-            steps += [Step(self.show(create), argv=create),
+            steps += [Step(self.show(create), argv=create,
+                           hint="Python could not make a virtual environment. On Debian and Ubuntu "
+                                "its venv module is a package of its own: sudo apt-get install "
+                                "python3-venv, then run this again."),
                       self.run_python(*pip, "--quiet", "--upgrade", "pip")]
         index = self.torch_index()
         if index:
