@@ -27,9 +27,9 @@ import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent
 MIN_PYTHON = (3, 10)
@@ -270,7 +270,7 @@ class Course:
 
     def print_binder_link(self) -> None:
         remote = subprocess.run(["git", "remote", "get-url", "origin"], cwd=self.root,
-                                capture_output=True, text=True)
+                                capture_output=True, text=True, check=False)
         print(binder_link(remote.stdout.strip()))
 
 

@@ -25,10 +25,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+import course  # course.py, at the top of the course folder (beside conftest.py)
 from demystify import data
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import course  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTBUILD = ROOT / "postBuild"
