@@ -226,12 +226,13 @@ class Course:
                 for m in re.finditer(r"^([A-Za-z0-9_.\-]+)==(\S+)", text, re.MULTILINE)}
 
     def recipe(self) -> dict[str, str]:
-        """What an installed .venv is made from; if any of it changes, install again."""
-        files = ["requirements.txt", "pyproject.toml"]
+        """What an installed .venv is made from; if any of it changes, install again.
+
+        (Not where torch came from: TORCH_INDEX is only needed the time it installs.)"""
         digest = hashlib.sha256(json.dumps(QUIET_LAB).encode())
-        for name in files:
+        for name in ("requirements.txt", "pyproject.toml"):
             digest.update((self.root / name).read_bytes())
-        return {"inputs": digest.hexdigest(), "torch_index": self.torch_index()}
+        return {"inputs": digest.hexdigest()}
 
     def installed(self) -> dict[str, str] | None:
         try:
