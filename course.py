@@ -175,9 +175,10 @@ class Course:
         return [self.run_python("-m", "demystify.setup_check")]
 
     def lint(self, extra, keep_going: bool = False) -> list[Step]:
+        then = "The tests run all the same; the command fails at the end. " if keep_going else ""
         return [self.run_python("-m", "ruff", "check", "src", "tests", keep_going=keep_going,
-                                hint="ruff found the problems listed above (the tests ran anyway); "
-                                     "`ruff check --fix src tests` mends the simple ones.")]
+                                hint=f"ruff found the problems listed above. {then}"
+                                     "`ruff check --fix src tests` (in .venv) mends the simple ones.")]
 
     def check(self, extra) -> list[Step]:
         return self.lint(extra, keep_going=True) + [
