@@ -1,7 +1,7 @@
 """pytest set-up shared by the unit tests and the notebook runs.
 
 It lives at the top of the repository so that it applies to notebooks/ and solutions/
-as well as tests/, however pytest is called (`make test`, or a single notebook).
+as well as tests/, however pytest is called (`python3 course.py test`, or a single notebook).
 
 - Exercise notebooks (a notebook in notebooks/ with a twin in solutions/) are
   checked lax, as ``--nbval-lax`` would: every cell must run (cells tagged
