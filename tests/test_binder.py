@@ -1,13 +1,19 @@
 """The repository works on Binder: the fallback for attendees whose own set-up fails.
 
 repo2docker builds the conda environment from environment.yml *before* it copies the
-repository in, then runs ``postBuild``, which installs the course package in editable mode and
-fetches and verifies the data.  The post-build step is run here for real, in a copy of the
-repository and a throwaway environment, with the data taken from a local copy and pip unable to
-reach any index.
+repository in, then runs ``postBuild``, which runs the conda route's command
+(``python course.py install data --current-env``): it installs the course package in editable
+mode and JupyterLab's quiet settings, and fetches and verifies the data.  The post-build step is
+run here for real, in a copy of the repository and a throwaway environment, with the data taken
+from a local copy and pip unable to reach any index.
+
+There is no Binder badge with a placeholder repository in the README: the link depends on
+where the course is hosted, so ``python3 course.py binder`` makes it from the clone's GitHub
+remote, and the instructor's guide says how to share it.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -19,6 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import course  # course.py, at the top of the course folder (beside conftest.py)
 from demystify import data
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,14 +50,35 @@ def test_repo2docker_reads_the_top_level_environment_and_postbuild():
     pip = next(d["pip"] for d in yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
                if isinstance(d, dict))
     assert any(re.match(r"setuptools==", entry) for entry in pip)
-    assert "--no-build-isolation -e ." in POSTBUILD.read_text()
+    assert "\npython course.py install data --current-env\n" in POSTBUILD.read_text()
+    install = [step.argv for step in course.Course(root=ROOT, system="linux", current_env=True,
+                                                   environ={}).plan(["install"]) if step.argv]
+    assert [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+            "--no-build-isolation", "-e", "."] in install
 
 
-def test_readme_has_a_binder_badge_that_opens_the_notebooks():
-    readme = (ROOT / "README.md").read_text()
-    assert "https://mybinder.org/badge_logo.svg" in readme
-    links = re.findall(r"https://mybinder\.org/v2/gh/[^)\s]+", readme)
-    assert links and all("urlpath=lab/tree/notebooks" in link for link in links)
+@pytest.mark.parametrize("remote", ["https://github.com/pycon-uk/demystify-nn",
+                                    "https://github.com/pycon-uk/demystify-nn.git",
+                                    "git@github.com:pycon-uk/demystify-nn.git",
+                                    "ssh://git@github.com/pycon-uk/demystify-nn.git"])
+def test_the_binder_link_opens_notebook_00_of_the_clones_github_repository(remote):
+    assert course.binder_link(remote) == (
+        "https://mybinder.org/v2/gh/pycon-uk/demystify-nn/HEAD"
+        "?urlpath=lab/tree/notebooks/00-setup-check.ipynb")
+    assert (ROOT / "notebooks" / "00-setup-check.ipynb").exists()
+
+
+@pytest.mark.parametrize("remote", ["", "https://gitlab.com/someone/demystify-nn.git"])
+def test_a_clone_without_a_github_remote_is_told_how_to_get_a_binder_link(remote):
+    with pytest.raises(course.CourseError, match="Push the course to GitHub"):
+        course.binder_link(remote)
+
+
+def test_no_page_shows_a_placeholder_repository():
+    for page in ("README.md", "slides/README.md", "CONTRIBUTING.md", "pyproject.toml"):
+        text = (ROOT / page).read_text(encoding="utf-8")
+        assert "OWNER/REPO" not in text and not re.search(r"mybinder\.org/v2/gh/(?!<)", text), page
+    assert "python3 course.py binder" in (ROOT / "slides" / "README.md").read_text(encoding="utf-8")
 
 
 def course_files(destination: Path) -> None:
@@ -85,6 +113,7 @@ def throwaway_environment(where: Path) -> Path:
     return where / "bin"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="Binder builds on Linux: postBuild is a bash script")
 def test_postbuild_installs_the_course_and_fetches_verified_data(tmp_path):
     source = local_htru2()
     if source is None:
@@ -110,3 +139,5 @@ def test_postbuild_installs_the_course_and_fetches_verified_data(tmp_path):
     assert Path(where.stdout.strip()) == repo / "src" / "demystify" / "__init__.py"  # editable
     cached = repo / "data" / data.CSV_NAME
     assert data.verify(cached.read_text(), str(cached))  # raises unless it is the published HTRU2
+    settings = tmp_path / "env" / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert json.loads(settings.read_text()) == course.QUIET_LAB  # JupyterLab without the news pop-up

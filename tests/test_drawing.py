@@ -15,9 +15,8 @@ def small_graph() -> Drawing:
     return graph
 
 
+@pytest.mark.dot
 def test_with_dot_the_drawing_is_an_svg_with_every_label():
-    if not drawing.has_dot():
-        pytest.skip("graphviz's dot is not installed here")
     bundle = small_graph()._repr_mimebundle_()
     svg = bundle["image/svg+xml"]
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg

@@ -1,4 +1,5 @@
 """The set-up check tells an attendee what is missing and what to do about it."""
+import sys
 from importlib import metadata
 
 import pytest
@@ -21,7 +22,7 @@ def test_a_missing_package_is_red_with_the_install_command(monkeypatch):
 
     monkeypatch.setattr(setup_check.metadata, "version", version)
     rows = rows_by_item(setup_check.package_rows())
-    assert rows["torch"].status == BAD and "make install" in rows["torch"].fix
+    assert rows["torch"].status == BAD and "course.py install" in rows["torch"].fix
 
 
 def test_a_package_at_another_version_is_a_warning_naming_the_pin():
@@ -40,10 +41,39 @@ def test_local_wheel_tags_like_cpu_count_as_the_pinned_version():
     assert setup_check._base("2.13.0+cpu") == setup_check._base("2.13.0")
 
 
+def test_the_summary_shows_the_same_versions_with_or_without_a_local_wheel_tag():
+    # PyTorch's CPU index (Linux) says 2.13.0+cpu, PyPI (macOS, Windows) 2.13.0: one table for both
+    linux, mac = ([setup_check.Row("torch", OK, version)] for version in ("2.13.0+cpu", "2.13.0"))
+    assert setup_check.packages_summary(linux) == setup_check.packages_summary(mac)
+    assert "torch 2.13.0," in setup_check.packages_summary(linux)[0].detail
+
+
+@pytest.mark.parametrize("platform, command", [("linux", "`python3 course.py lab`"),
+                                               ("darwin", "`python3 course.py lab`"),
+                                               ("win32", "`py course.py lab`")])
+def test_fixes_name_the_course_command_of_this_system(monkeypatch, platform, command):
+    monkeypatch.setattr(setup_check.sys, "platform", platform)
+    monkeypatch.setattr(setup_check, "in_conda", lambda: False)
+    assert setup_check.course("lab") == command
+
+
+def test_in_a_conda_environment_fixes_use_it_instead_of_making_a_venv(monkeypatch):
+    monkeypatch.setattr(setup_check, "in_conda", lambda: True)
+    assert setup_check.course("install") == "`python course.py install --current-env`"
+
+
+def test_another_python_is_a_warning_that_says_to_start_jupyterlab_from_the_course(monkeypatch):
+    monkeypatch.setattr(setup_check, "ROOT", setup_check.ROOT / "elsewhere")
+    monkeypatch.setattr(setup_check, "in_conda", lambda: False)
+    row = setup_check.kernel_row()
+    assert row.status == WARN and sys.executable in row.detail
+    assert "course.py lab" in row.fix and "Change Kernel" not in row.fix
+
+
 def test_missing_data_is_red_and_says_make_data(monkeypatch, tmp_path):
     monkeypatch.setenv("HTRU2_CACHE", str(tmp_path / "HTRU_2.csv"))
     row = setup_check.data_row()
-    assert row.status == BAD and "make data" in row.fix
+    assert row.status == BAD and "course.py data" in row.fix
 
 
 def test_damaged_data_is_red_with_the_reason(monkeypatch, tmp_path):

@@ -353,12 +353,14 @@ def cell(kind: str, source: str, slide: str):
 
 # --- every deck ---------------------------------------------------------------------------
 
+@pytest.mark.browser
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ident)
 def test_deck_asks_nothing_of_the_network(visits, notebook):
     visit = visits[notebook.name]
     assert visit.remote == [], f"the deck requested (and was refused) {visit.remote}"
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ident)
 def test_deck_starts_and_its_first_slides_show_content(visits, notebook):
     visit = visits[notebook.name]
@@ -368,6 +370,7 @@ def test_deck_starts_and_its_first_slides_show_content(visits, notebook):
     assert visit.facts["brokenImages"] == [], "images that did not load"
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ident)
 def test_deck_typesets_every_formula(visits, notebook):
     facts = visits[notebook.name].facts
@@ -377,6 +380,7 @@ def test_deck_typesets_every_formula(visits, notebook):
         assert facts["math"] > 0, "the notebook has equations, the deck shows none"
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ident)
 def test_deck_has_the_slides_its_metadata_asks_for(visits, notebook):
     facts = visits[notebook.name].facts
@@ -384,6 +388,7 @@ def test_deck_has_the_slides_its_metadata_asks_for(visits, notebook):
     assert (facts["horizontal"], facts["total"]) == (horizontal, total)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ident)
 def test_deck_carries_the_speaker_notes(visits, notebook):
     cells = nbformat.read(notebook, as_version=4).cells
@@ -392,6 +397,7 @@ def test_deck_carries_the_speaker_notes(visits, notebook):
     assert len(visits[notebook.name].facts["notes"]) == len(notes)
 
 
+@pytest.mark.browser
 def test_speaker_view_opens_offline_with_the_notes(chromium, deck_folder):
     notebook = next(nb for nb in NOTEBOOKS  # a deck whose first slide has notes
                     if slide_type(nbformat.read(nb, as_version=4).cells[1]) == "notes")
@@ -422,6 +428,7 @@ def test_speaker_view_opens_offline_with_the_notes(chromium, deck_folder):
 
 # --- the detectors can fail ------------------------------------------------------------
 
+@pytest.mark.browser
 def test_a_deck_that_loads_from_cdns_is_caught_and_shows_raw_tex(chromium, deck_folder):
     from nbconvert import SlidesExporter  # nbconvert's defaults: reveal, MathJax, ... from CDNs
 
@@ -435,6 +442,7 @@ def test_a_deck_that_loads_from_cdns_is_caught_and_shows_raw_tex(chromium, deck_
     assert visit.facts["rawTex"] == ["$\\mathcal{L}$"]
 
 
+@pytest.mark.browser
 def test_a_remote_image_is_caught_and_refused(chromium, deck_folder):
     deck = control_deck(deck_folder, "image-control", [
         cell("markdown", "# Offline deck\n<img src='https://example.org/pulsar.png'>", "slide")])
@@ -443,6 +451,7 @@ def test_a_remote_image_is_caught_and_refused(chromium, deck_folder):
     assert visit.facts["brokenImages"] == ["https://example.org/pulsar.png"]
 
 
+@pytest.mark.browser
 def test_a_blank_slide_is_caught_and_dollars_in_code_are_not_taken_for_tex(chromium, deck_folder):
     deck = control_deck(deck_folder, "blank-control", [
         cell("markdown", " ", "slide"),
@@ -455,6 +464,7 @@ def test_a_blank_slide_is_caught_and_dollars_in_code_are_not_taken_for_tex(chrom
     assert visit.facts["rawTex"] == [] and visit.facts["math"] == 0
 
 
+@pytest.mark.browser
 def test_slide_count_follows_nbconverts_rules_for_awkward_metadata(chromium, deck_folder):
     cells = [
         cell("markdown", "set-up, hidden", "skip"),

@@ -1,6 +1,6 @@
 """Is this machine ready for the course?  One table, and what to do about each red line.
 
-    python -m demystify.setup_check        # from a terminal (exit status 1 if anything is missing)
+    python3 course.py setup-check          # from a terminal (exit status 1 if anything is missing)
 
 or run ``notebooks/00-setup-check.ipynb``.  Each row is ✓ (working), ⚠ (works,
 but not as the course expects) or ✗ (the course will not work until fixed).
@@ -26,7 +26,20 @@ PACKAGES = {
     "tqdm": "progress bars", "jupyterlab": "JupyterLab", "jupyterlab-rise": "slides in JupyterLab",
     "ipykernel": "the notebook kernel", "nbval": "notebook tests", "pytest": "tests",
 }
-INSTALL = "Run `make install` (or `pip install -r requirements.txt`) in the course folder."
+
+
+def in_conda() -> bool:
+    return bool(os.environ.get("CONDA_DEFAULT_ENV")) and (Path(sys.prefix) / "conda-meta").exists()
+
+
+def course(command: str) -> str:
+    """How to run one of course.py's commands here (README: "Set up in two commands")."""
+    if in_conda():
+        return f"`python course.py {command} --current-env`"
+    return f"`{'py' if sys.platform == 'win32' else 'python3'} course.py {command}`"
+
+
+INSTALL = f"In a terminal, in the course folder: {course('install')}."
 
 
 @dataclass
@@ -57,18 +70,20 @@ def python_row() -> Row:
     version = platform.python_version()
     if sys.version_info >= (3, 10):
         return Row("Python", OK, version)
-    return Row("Python", BAD, version, "The course needs Python 3.10 or newer: install it, then `make install`.")
+    return Row("Python", BAD, version,
+               f"The course needs Python 3.10 or newer: install it, then {course('lab')}.")
 
 
 def kernel_row() -> Row:
-    prefix = Path(sys.prefix).resolve()
-    if prefix == (ROOT / ".venv").resolve():
+    """Is this kernel the course's Python?  JupyterLab started from the course's environment
+    runs its notebooks (kernel "python3") in that environment's Python."""
+    if Path(sys.prefix).resolve() == (ROOT / ".venv").resolve():
         return Row("kernel", OK, "the course's .venv")
-    if os.environ.get("CONDA_DEFAULT_ENV") and (prefix / "conda-meta").exists():
+    if in_conda():
         return Row("kernel", OK, f"conda environment '{os.environ['CONDA_DEFAULT_ENV']}'")
     return Row("kernel", WARN, f"{sys.executable} (not the course's .venv)",
-               "If a package below is missing, choose the kernel 'Python (Demystifying NNs)' "
-               "in Kernel > Change Kernel, or start JupyterLab with `make lab`.")
+               f"If a package below is missing, close JupyterLab and start it with {course('lab')}: "
+               "its notebooks then run in the course's Python.")
 
 
 def package_rows(pins: dict[str, str] | None = None) -> list[Row]:
@@ -83,7 +98,7 @@ def package_rows(pins: dict[str, str] | None = None) -> list[Row]:
         wanted = pins.get(name)
         if wanted and _base(version) != _base(wanted):
             rows.append(Row(name, WARN, f"{version} (the course pins {wanted})",
-                            "It will probably work; if something breaks, " + INSTALL[0].lower() + INSTALL[1:]))
+                            f"It will probably work; if something breaks, run {course('install')}."))
         else:
             rows.append(Row(name, OK, version))
     return rows
@@ -113,11 +128,13 @@ def data_row() -> Row:
     shown = f"data/{path.name}" if path.parent == ROOT / "data" else str(path)
     if not path.exists():
         return Row("HTRU2 data", BAD, f"{shown} is missing",
-                   "Run `make data` (needs the internet once, or set HTRU2_URL to a copy of htru2.zip).")
+                   f"Run {course('data')} (needs the internet once, or set HTRU2_URL to a copy "
+                   "of htru2.zip).")
     try:
         verify(path.read_text(encoding="utf-8", errors="replace"), shown)
     except DataError as error:
-        return Row("HTRU2 data", BAD, str(error).splitlines()[0], "Run `make data` to fetch a fresh copy.")
+        return Row("HTRU2 data", BAD, str(error).splitlines()[0],
+                   f"Run {course('data')} to fetch a fresh copy.")
     return Row("HTRU2 data", OK, f"{shown} verified: {N_ROWS:,} rows, {N_PULSARS:,} pulsars")
 
 
@@ -136,14 +153,14 @@ def scratchgrad_row() -> Row:
         import scratchgrad  # noqa: F401
     except ImportError as error:
         return Row("scratchgrad", BAD, f"cannot import ({error})",
-                   "Run `make install` (it installs the course package in editable mode).")
+                   f"Run {course('install')} (it installs the course package in editable mode).")
     return Row("scratchgrad", OK, "the course's own autodiff imports")
 
 
 def packages_summary(rows: list[Row]) -> list[Row]:
     """One row for the packages that are as pinned, and a row of its own for each that is not."""
     good = [row for row in rows if row.status == OK]
-    versions = {row.item: row.detail for row in good}
+    versions = {row.item: _base(row.detail) for row in good}  # torch 2.13.0, with or without +cpu
     shown = ", ".join(f"{name} {versions[name]}" for name in ("numpy", "autograd", "torch")
                       if name in versions)
     summary = Row("packages", OK, f"{len(good)} of {len(rows)} as the course pins them ({shown}, ...)")
