@@ -117,7 +117,7 @@ def throwaway_environment(where: Path) -> Path:
 def test_postbuild_installs_the_course_and_fetches_verified_data(tmp_path):
     source = local_htru2()
     if source is None:
-        pytest.skip("no local copy of HTRU2: set HTRU2_URL to htru2.zip or run `make data` once")
+        pytest.skip("no local copy of HTRU2: set HTRU2_URL to htru2.zip or run `python3 course.py data` once")
     repo = tmp_path / "repo"
     course_files(repo)
     assert not (repo / "data" / data.CSV_NAME).exists()

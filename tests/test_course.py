@@ -63,3 +63,18 @@ def test_single_thread_is_a_default_that_an_explicit_setting_overrides():
 def test_this_test_run_and_its_notebook_kernels_have_the_thread_variables():
     """conftest.py applies course.SINGLE_THREAD when pytest starts; kernels inherit it."""
     assert all(variable in os.environ for variable in course.SINGLE_THREAD)
+
+
+@pytest.mark.parametrize("platform, shown", [
+    ("linux", "HTRU2_URL=/x.zip python3 course.py data"),
+    ("darwin", "HTRU2_URL=/x.zip python3 course.py data"),
+    ("win32", '$env:HTRU2_URL = "/x.zip"; py course.py data')])
+def test_messages_name_the_course_command_in_this_systems_shell(monkeypatch, platform, shown):
+    monkeypatch.setattr(course.sys, "platform", platform)
+    monkeypatch.setattr(course, "in_conda", lambda: False)
+    assert course.with_variable("HTRU2_URL", "/x.zip", "data") == shown
+
+
+def test_in_a_conda_environment_the_command_uses_it_instead_of_a_venv(monkeypatch):
+    monkeypatch.setattr(course, "in_conda", lambda: True)
+    assert course.command("test") == "python course.py test --current-env"

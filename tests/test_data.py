@@ -10,6 +10,7 @@ import errno
 import http.server
 import io
 import os
+import re
 import socket
 import stat
 import struct
@@ -23,6 +24,7 @@ import numpy as np
 import pytest
 
 from demystify import data
+from demystify.course import command, with_variable
 from demystify.data import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +46,7 @@ def good_text() -> str:
             return data.verify(data.extract_csv(raw, origin), origin)
         except DataError:
             continue
-    pytest.skip("no local copy of HTRU2: set HTRU2_URL to htru2.zip or run `make data` once")
+    pytest.skip("no local copy of HTRU2: set HTRU2_URL to htru2.zip or run `python3 course.py data` once")
 
 
 def _zip_bytes(text: str, name: str = "HTRU_2.csv") -> bytes:
@@ -173,7 +175,7 @@ def test_no_network_says_how_to_work_offline(tmp_path, monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
     with pytest.raises(DataError, match="no network") as error:
         data.fetch("https://archive.ics.uci.edu/static/public/372/htru2.zip", _cache(tmp_path))
-    assert "HTRU2_URL=/path/to/htru2.zip make data" in str(error.value)
+    assert data.USE_A_COPY in str(error.value)
     assert _leftovers(_cache(tmp_path)) == []
 
 
@@ -316,7 +318,7 @@ def test_a_trickling_download_is_stopped_at_the_deadline_and_leaves_no_cache(ser
     with pytest.raises(DataError, match=r"took longer than 0 s and was stopped after \d bytes") as error:
         data.fetch(url, _cache(tmp_path), progress=False)
     assert time.monotonic() - started < 2
-    assert "HTRU2_URL=/path/to/htru2.zip make data" in str(error.value)
+    assert data.USE_A_COPY in str(error.value)
     assert _leftovers(_cache(tmp_path)) == []
 
 
@@ -481,7 +483,7 @@ def test_a_read_only_data_folder_says_where_else_to_keep_the_data(good_text, tmp
     deny(cache.parent)
     with pytest.raises(DataError, match=r"could not be saved as .* \(Permission denied\)") as error:
         data.fetch(str(source), cache, progress=False)
-    assert "HTRU2_CACHE=~/htru2/HTRU_2.csv make data" in str(error.value)
+    assert with_variable("HTRU2_CACHE", "~/htru2/HTRU_2.csv", "data") in str(error.value)
     assert _leftovers(cache) == []
 
 
@@ -518,7 +520,7 @@ def test_load_htru2_returns_the_named_columns(cached):
 def test_damaged_cache_is_caught_on_load_with_the_repair_command(cached):
     text = cached.read_text()
     cached.write_text(text[: len(text) // 2])
-    with pytest.raises(DataError, match="make data"):
+    with pytest.raises(DataError, match=re.escape(command("data"))):
         data.load_htru2(cached)
 
 

@@ -100,13 +100,13 @@ def test_markdown_answers_become_a_prompt():
 def test_there_are_solution_notebooks_with_exercise_twins():
     assert SOLUTIONS, "no solution notebooks in solutions/"
     for solution in SOLUTIONS:
-        assert exercise_path(solution).exists(), f"{solution.name} has no exercise twin: run `make exercises`"
+        assert exercise_path(solution).exists(), f"{solution.name} has no exercise twin: run `python3 course.py exercises`"
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
 def test_exercise_notebooks_are_exactly_what_the_generator_makes(solution):
     committed = exercise_path(solution).read_text(encoding="utf-8")
-    assert committed == generate(solution), f"{exercise_path(solution).name} is stale: run `make exercises`"
+    assert committed == generate(solution), f"{exercise_path(solution).name} is stale: run `python3 course.py exercises`"
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)

@@ -4,7 +4,7 @@ from importlib import metadata
 
 import pytest
 
-from demystify import setup_check
+from demystify import course, setup_check
 from demystify.setup_check import BAD, OK, WARN
 
 
@@ -52,19 +52,19 @@ def test_the_summary_shows_the_same_versions_with_or_without_a_local_wheel_tag()
                                                ("darwin", "`python3 course.py lab`"),
                                                ("win32", "`py course.py lab`")])
 def test_fixes_name_the_course_command_of_this_system(monkeypatch, platform, command):
-    monkeypatch.setattr(setup_check.sys, "platform", platform)
-    monkeypatch.setattr(setup_check, "in_conda", lambda: False)
+    monkeypatch.setattr(course.sys, "platform", platform)
+    monkeypatch.setattr(course, "in_conda", lambda: False)
     assert setup_check.course("lab") == command
 
 
 def test_in_a_conda_environment_fixes_use_it_instead_of_making_a_venv(monkeypatch):
-    monkeypatch.setattr(setup_check, "in_conda", lambda: True)
+    monkeypatch.setattr(course, "in_conda", lambda: True)
     assert setup_check.course("install") == "`python course.py install --current-env`"
 
 
 def test_another_python_is_a_warning_that_says_to_start_jupyterlab_from_the_course(monkeypatch):
     monkeypatch.setattr(setup_check, "ROOT", setup_check.ROOT / "elsewhere")
-    monkeypatch.setattr(setup_check, "in_conda", lambda: False)
+    monkeypatch.setattr(course, "in_conda", lambda: False)
     row = setup_check.kernel_row()
     assert row.status == WARN and sys.executable in row.detail
     assert "course.py lab" in row.fix and "Change Kernel" not in row.fix

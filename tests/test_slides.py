@@ -1,7 +1,7 @@
 """The slide decks open from disk in a real browser with the network cut off, and read right.
 
-Every deck that `make slides` makes is built once per test session into a temporary folder
-(with demystify.slides, the code behind `make slides`), then opened from ``file://`` in
+Every deck that `python3 course.py slides` makes is built once per test session into a temporary folder
+(with demystify.slides, the code behind `python3 course.py slides`), then opened from ``file://`` in
 headless Chromium, in which no request can leave the machine: host names resolve nowhere, the
 proxy is a closed port, and every request the page makes is recorded over the DevTools
 protocol and failed unless it is a local file.  For each deck the tests prove that
@@ -301,7 +301,7 @@ def chromium(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def deck_folder(tmp_path_factory) -> Path:
-    """Every deck, built once per session, exactly as `make slides` builds them."""
+    """Every deck, built once per session, exactly as `python3 course.py slides` builds them."""
     out = tmp_path_factory.mktemp("slides")
     try:
         slides.build(NOTEBOOKS, out, log=lambda line: None)

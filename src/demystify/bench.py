@@ -1,4 +1,4 @@
-"""How fast is scratchgrad?  ``make bench`` (or ``python -m demystify.bench``).
+"""How fast is scratchgrad?  ``python3 course.py bench`` (or ``python -m demystify.bench``).
 
 Not part of the lesson: a benchmark.  It trains the course network (``demystify.reference``:
 8-25-10-2 tanh layers, float64, mean squared error to one-hot targets, gradient descent

@@ -13,6 +13,7 @@ exercise generator, the slide builder and the tests all ask this module::
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import MutableMapping
 
@@ -80,3 +81,26 @@ def lessons_and_solutions(root: Path = ROOT) -> list[Path]:
 def all_notebooks(root: Path = ROOT) -> list[Path]:
     """Every notebook: notebooks/ (lessons and exercises), then solutions/."""
     return sorted((root / LESSONS).glob("*.ipynb")) + solutions(root)
+
+
+# --- how an attendee runs the course's commands on this machine ------------------------
+
+def in_conda() -> bool:
+    """Whether this Python is a conda environment's (the README's conda route)."""
+    return bool(os.environ.get("CONDA_DEFAULT_ENV")) and (Path(sys.prefix) / "conda-meta").exists()
+
+
+def command(name: str) -> str:
+    """How to run ``course.py <name>`` here, for a message: 'python3 course.py data', on
+    Windows 'py course.py data', in a conda environment 'python course.py data --current-env'."""
+    if in_conda():
+        return f"python course.py {name} --current-env"
+    return f"{'py' if sys.platform == 'win32' else 'python3'} course.py {name}"
+
+
+def with_variable(variable: str, value: str, name: str) -> str:
+    """``command(name)`` with an environment variable set for it, in this system's shell:
+    'HTRU2_URL=/path/to/htru2.zip python3 course.py data', or PowerShell's two statements."""
+    if sys.platform == "win32":
+        return f'$env:{variable} = "{value}"; {command(name)}'
+    return f"{variable}={value} {command(name)}"

@@ -11,7 +11,7 @@ most MAX_DOWNLOAD_BYTES (and MAX_CSV_BYTES unzipped) in memory; the cache is
 written atomically and only ever replaces a file that is HTRU2 data, good or
 damaged.  Every failure is a DataError whose message says what to do.
 
-Command line (``make data`` runs this)::
+Command line (``python3 course.py data`` runs this)::
 
     python -m demystify.data            # fetch if needed, then verify
     python -m demystify.data --force    # fetch again even if the cache is good
@@ -49,7 +49,7 @@ UCI_PAGE = "https://archive.ics.uci.edu/dataset/372/htru2"
 CSV_NAME = "HTRU_2.csv"
 SHA256 = "770932f2a324cb5f0b5ef2a33854fa8e4f47b9cd784b9f7fe60903fa63c8c294"
 N_ROWS, N_COLUMNS, N_PULSARS = 17_898, 9, 1_639
-from .course import ROOT
+from .course import ROOT, command, with_variable
 from .reference import SEED  # 2019, the year of the original workshop: every split uses it
 
 FEATURES = [
@@ -66,7 +66,9 @@ READ_TIMEOUT = 30.0               # seconds a download may go without a single b
 STALE_PART_AGE = 60.0             # seconds after which a `.part` file is a leftover of a crash
 CHUNK = 64 * 1024
 
-REPAIR = "Run `make data` (or `python -m demystify.data`) to fetch and verify a fresh copy."
+FETCH = f"`{command('data')}`"                                  # how to fetch, on this machine
+USE_A_COPY = with_variable("HTRU2_URL", "/path/to/htru2.zip", "data")   # ... from a copy you have
+REPAIR = f"Run {FETCH} to fetch and verify a fresh copy."
 
 
 class DataError(RuntimeError):
@@ -143,8 +145,8 @@ def _no_network_help(reason: object) -> str:
     return (
         f"HTRU2 data could not be downloaded (no network: {reason}).\n"
         "If you have the file already, point the course at it:\n"
-        "    HTRU2_URL=/path/to/htru2.zip make data\n"
-        f"or copy {CSV_NAME} into data/ and run `make data` again to verify it.")
+        f"    {USE_A_COPY}\n"
+        f"or copy {CSV_NAME} into data/ and run {FETCH} again to verify it.")
 
 
 def _too_big(origin: str, size: str) -> DataError:
@@ -168,7 +170,7 @@ def _download(url: str, progress: bool) -> bytes:
             f"HTRU2 data could not be downloaded from {url} "
             f"(HTTP {error.code} {error.reason}).\n"
             f"Check the address, or download htru2.zip from {UCI_PAGE} by hand and run\n"
-            "    HTRU2_URL=/path/to/htru2.zip make data") from None
+            f"    {USE_A_COPY}") from None
     except (urllib.error.URLError, OSError) as error:
         raise DataError(_no_network_help(getattr(error, "reason", error))) from None
 
@@ -192,16 +194,16 @@ def _download(url: str, progress: bool) -> bytes:
                             f"The download of {url} took longer than {DOWNLOAD_DEADLINE:.0f} s and "
                             f"was stopped after {len(data):,} bytes: the connection is too slow.\n"
                             f"Nothing was saved. Try again later, or download htru2.zip from "
-                            f"{UCI_PAGE} by hand and run\n    HTRU2_URL=/path/to/htru2.zip make data")
+                            f"{UCI_PAGE} by hand and run\n    {USE_A_COPY}")
             except (OSError, http.client.IncompleteRead) as error:
                 raise DataError(
                     f"The download of {url} was cut off after {len(data):,} bytes ({error}).\n"
-                    "Nothing was saved. Run `make data` again; if it keeps failing, "
+                    f"Nothing was saved. Run {FETCH} again; if it keeps failing, "
                     "download htru2.zip by hand and set HTRU2_URL to its path.") from None
     if total is not None and len(data) < total:
         raise DataError(
             f"The download of {url} was cut off after {len(data):,} of {total:,} bytes.\n"
-            "Nothing was saved. Run `make data` again.")
+            f"Nothing was saved. Run {FETCH} again.")
     return bytes(data)
 
 
@@ -219,7 +221,7 @@ def _local_path(source: str) -> Path:
         raise DataError(
             f"The HTRU2 source {path} is a folder without htru2.zip or {CSV_NAME} in it.\n"
             "Put one of them there, or set HTRU2_URL to the file itself:\n"
-            "    HTRU2_URL=/path/to/htru2.zip make data")
+            f"    {USE_A_COPY}")
     if not path.exists():
         raise DataError(
             f"The HTRU2 source {path} does not exist.\n"
@@ -307,14 +309,14 @@ def read_cache(cache: Path, size: int = MAX_CSV_BYTES + 1) -> str:
         raise DataError(
             f"The data cache {cache} is a folder; it must be a file.\n"
             f"If you set HTRU2_CACHE, make it name a file, for example\n"
-            f"    HTRU2_CACHE={cache / CSV_NAME} make data")
+            f"    {with_variable('HTRU2_CACHE', str(cache / CSV_NAME), 'data')}")
     try:
         with cache.open("rb") as file:
             return file.read(size).decode("utf-8", errors="replace")
     except OSError as error:
         raise DataError(
             f"The cached file {cache} cannot be read ({error.strerror or error}).\n"
-            f"Make it readable (`chmod a+r {cache}`), or move it away and run `make data` again.") from None
+            f"Make it readable (`chmod a+r {cache}`), or move it away and run {FETCH} again.") from None
 
 
 def _is_htru2_row(line: str) -> bool:
@@ -339,7 +341,7 @@ def _refuse_to_overwrite_unless_htru2(cache: Path) -> None:
             f"{cache} is not HTRU2 data (it begins {first[:40]!r}), so the course will not "
             "overwrite it.\n"
             f"If HTRU2_CACHE names it, set HTRU2_CACHE to a new file (for example "
-            f"HTRU2_CACHE=~/htru2/{CSV_NAME});\notherwise move the file away and run `make data` again.")
+            f"HTRU2_CACHE=~/htru2/{CSV_NAME});\notherwise move the file away and run {FETCH} again.")
 
 
 def _remove_stale_parts(cache: Path) -> None:
@@ -382,7 +384,7 @@ def _save(cache: Path, text: str) -> None:
             f"The verified data could not be saved as {cache} ({error.strerror or error}).\n"
             f"Make the folder {cache.parent} writable, or keep the data in a folder you can "
             f"write to (and keep HTRU2_CACHE set when you run the notebooks):\n"
-            f"    HTRU2_CACHE=~/htru2/{CSV_NAME} make data") from None
+            f"    {with_variable('HTRU2_CACHE', '~/htru2/' + CSV_NAME, 'data')}") from None
 
 
 def fetch(source: str | None = None, cache: Path | None = None, progress: bool = True) -> Path:
@@ -436,7 +438,7 @@ def load_htru2(cache: Path | None = None) -> "pandas.DataFrame":  # noqa: F821
     if not cache.exists():
         fetch(cache=cache)
     content = verify(read_cache(cache), f"The cached file {cache}",
-                     fix="Delete it and run `make data` to fetch and verify a fresh copy.")
+                     fix=f"Delete it and run {FETCH} to fetch and verify a fresh copy.")
     frame = pd.read_csv(io.StringIO(content), header=None, names=COLUMNS)
     frame["label"] = frame["label"].astype(int)
     return frame

@@ -47,7 +47,7 @@ from pathlib import Path
 
 import nbformat
 
-from .course import ROOT, exercise_of, solutions
+from .course import ROOT, command, exercise_of, solutions
 
 BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
 MARKER_LIKE = re.compile(r"(begin|end)[\s_-]*solution|#+\s*hint\b", re.IGNORECASE)
@@ -82,7 +82,7 @@ def _comment_lines(source: str, where: str) -> set[int]:
         tokens = list(tokenize.generate_tokens(io.StringIO(python).readline))
     except (tokenize.TokenError, SyntaxError) as error:
         raise ExerciseError(f"{where}: it is not valid Python ({error}), so its solution markers "
-                            "cannot be checked.\nFix the code, then run `make exercises` again.") from None
+                            f"cannot be checked.\nFix the code, then run `{command('exercises')}` again.") from None
     lines = python.split("\n")
     return {row - 1 for kind, _, (row, column), _, _ in tokens
             if kind == tokenize.COMMENT and not lines[row - 1][:column].strip()}
@@ -358,13 +358,13 @@ def main(argv: list[str] | None = None) -> int:
     for error in errors:
         print(f"✗ {error}", file=sys.stderr)
     if errors:
-        print("Nothing was written: fix the solution notebooks above, then run `make exercises` again.",
+        print(f"Nothing was written: fix the solution notebooks above, then run `{command('exercises')}` again.",
               file=sys.stderr)
         return 1
     stale = [target for target, text in exercises.items()
              if not target.exists() or target.read_text(encoding="utf-8", errors="replace") != text]
     if args.check and stale:
-        print("✗ out of date (run `make exercises`): " + ", ".join(p.name for p in stale), file=sys.stderr)
+        print(f"✗ out of date (run `{command('exercises')}`): " + ", ".join(p.name for p in stale), file=sys.stderr)
         return 1
     if not args.check:
         for target in stale:

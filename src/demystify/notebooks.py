@@ -21,7 +21,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
-from demystify.course import is_exercise, lessons_and_solutions, solution_of, use_single_thread
+from demystify.course import command, is_exercise, lessons_and_solutions, solution_of, use_single_thread
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
@@ -30,7 +30,7 @@ def execute(path: Path, timeout: int = 300) -> float:
     """Run ``path`` top to bottom in a fresh kernel and save it with outputs; return seconds."""
     if is_exercise(path):
         raise SystemExit(f"{path} is an exercise notebook: edit and run {solution_of(path)}, "
-                         "then `make exercises`.")
+                         f"then `{command('exercises')}`.")
     use_single_thread()   # the kernel inherits it, as under pytest
     notebook = nbformat.read(path, as_version=4)
     manager = KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME,

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .course import ROOT
+from . import course as layout
+from .course import ROOT, command
 OK, WARN, BAD = "✓", "⚠", "✗"
 
 # distribution name on PyPI -> what it is for, in the words of an attendee
@@ -28,15 +29,9 @@ PACKAGES = {
 }
 
 
-def in_conda() -> bool:
-    return bool(os.environ.get("CONDA_DEFAULT_ENV")) and (Path(sys.prefix) / "conda-meta").exists()
-
-
-def course(command: str) -> str:
-    """How to run one of course.py's commands here (README: "Set up in two commands")."""
-    if in_conda():
-        return f"`python course.py {command} --current-env`"
-    return f"`{'py' if sys.platform == 'win32' else 'python3'} course.py {command}`"
+def course(name: str) -> str:
+    """The course command that fixes a row, as code: `python3 course.py data` on this system."""
+    return f"`{command(name)}`"
 
 
 INSTALL = f"In a terminal, in the course folder: {course('install')}."
@@ -79,7 +74,7 @@ def kernel_row() -> Row:
     runs its notebooks (kernel "python3") in that environment's Python."""
     if Path(sys.prefix).resolve() == (ROOT / ".venv").resolve():
         return Row("kernel", OK, "the course's .venv")
-    if in_conda():
+    if layout.in_conda():
         return Row("kernel", OK, f"conda environment '{os.environ['CONDA_DEFAULT_ENV']}'")
     return Row("kernel", WARN, f"{sys.executable} (not the course's .venv)",
                f"If a package below is missing, close JupyterLab and start it with {course('lab')}: "
@@ -123,7 +118,7 @@ def gradient_row() -> Row:
 
 
 def data_row() -> Row:
-    from .data import DataError, N_PULSARS, N_ROWS, cache_path, verify
+    from .data import DataError, N_PULSARS, N_ROWS, cache_path, read_cache, verify
     path = cache_path()
     shown = f"data/{path.name}" if path.parent == ROOT / "data" else str(path)
     if not path.exists():
@@ -131,7 +126,7 @@ def data_row() -> Row:
                    f"Run {course('data')} (needs the internet once, or set HTRU2_URL to a copy "
                    "of htru2.zip).")
     try:
-        verify(path.read_text(encoding="utf-8", errors="replace"), shown)
+        verify(read_cache(path), shown)
     except DataError as error:
         return Row("HTRU2 data", BAD, str(error).splitlines()[0],
                    f"Run {course('data')} to fetch a fresh copy.")

@@ -1,6 +1,6 @@
 """Offline slide decks of the course notebooks, and the instructor's timetable.
 
-    python -m demystify.slides                     # every deck (`make slides`)
+    python -m demystify.slides                     # every deck (`python3 course.py slides`)
     python -m demystify.slides notebooks/05-pytorch-baseline.ipynb
     python -m demystify.slides --schedule          # run every notebook, print the timetable
     python -m demystify.slides --schedule --write  # ... and refresh it in slides/README.md
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import nbformat
 
-from demystify.course import ROOT, is_solution, lessons_and_solutions
+from demystify.course import ROOT, command, is_solution, lessons_and_solutions
 from demystify.exercises import BEGIN, END, HINT
 
 SLIDES = ROOT / "slides"  # package.json, package-lock.json, templates/, README.md
@@ -111,13 +111,13 @@ def fetch_packages(slides: Path = SLIDES) -> None:
         raise SlidesError(
             "Building the slide decks needs npm (Node.js) once, to fetch reveal.js and MathJax "
             "from the npm registry: install Node.js (https://nodejs.org, `apt-get install npm`, "
-            "`brew install node`), then run `make slides` again.")
+            f"`brew install node`), then run `{command('slides')}` again.")
     done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=slides,
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise SlidesError(
             f"`npm ci` in {slides} failed, so reveal.js and MathJax could not be fetched "
-            "(no network?). Run `make slides` once while online; the decks it builds then work "
+            f"(no network?). Run `{command('slides')}` once while online; the decks it builds then work "
             f"offline.\n{done.stderr.strip()[-2000:]}")
 
 
@@ -304,7 +304,7 @@ def going_further_cells(notebook: Path) -> list[int]:
 
 
 def measure(notebooks: list[Path]) -> dict[str, float]:
-    """Run the notebooks under pytest (nbval, as `make test` does); {"notebooks/x.ipynb": seconds}."""
+    """Run the notebooks under pytest (nbval, as `python3 course.py test` does); {"notebooks/x.ipynb": seconds}."""
     done = subprocess.run(  # the repository's conftest.py prints the run times
         [sys.executable, "-m", "pytest", "-q", *[str(nb.relative_to(ROOT)) for nb in notebooks]],
         cwd=ROOT, capture_output=True, text=True)
@@ -419,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         decks = build(args.notebooks or None, args.out.resolve())
     except SlidesError as error:
-        print(f"make slides: {error}", file=sys.stderr)
+        print(f"{command('slides')}: {error}", file=sys.stderr)
         return 1
     print(f"{len(decks)} decks in {args.out}; open {args.out / 'index.html'} (works offline)")
     return 0
