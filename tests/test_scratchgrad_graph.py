@@ -15,7 +15,7 @@ import scratchgrad
 import scratchgrad.numpy as np
 from scratchgrad import Node, grad, value_and_grad
 from demystify.reference import init_params, make_loss
-from scratchgrad.graph import backward, record, reverse_topological
+from scratchgrad.core import backward, record, topological_order
 
 RNG = numpy.random.default_rng(2019)
 X = RNG.normal(size=(16, 8))
@@ -63,12 +63,12 @@ def test_the_walk_visits_each_node_once_after_every_node_computed_from_it():
     b = a * x
     c = a + b
     end = np.sum(c * a)
-    order = reverse_topological(end)
+    order = topological_order(end)
     assert len(order) == len(set(order)) == 6
     position = {node: i for i, node in enumerate(order)}
     for node in order:
-        for parent, _ in node.parents:
-            assert position[parent] > position[node]
+        for _, parent in node.parents:
+            assert position[parent] < position[node]
 
 
 def test_a_graph_made_by_hand_gets_the_same_gradient_as_a_recorded_call():
@@ -98,7 +98,7 @@ def test_a_chain_of_ten_thousand_operations_needs_no_recursion():
     assert g == pytest.approx(1.0001 ** 10_000, rel=1e-9)
     assert sys.getrecursionlimit() == limit
     end = chain(Node(numpy.float64(2.0)))
-    assert len(reverse_topological(end)) == 10_001
+    assert len(topological_order(end)) == 10_001
 
 
 def test_gradients_are_not_kept_in_the_graph_so_walking_twice_gives_the_same_answer():
@@ -119,7 +119,7 @@ def test_a_recorded_call_writes_each_operation_on_its_tape_in_the_order_it_ran()
     assert all(node is not later for node in tape)      # recording stopped with the call
     position = {node: i for i, node in enumerate(tape)}
     for node in tape:
-        for parent, _ in node.parents:
+        for _, parent in node.parents:
             assert parent is x or position[parent] < position[node]
 
 
