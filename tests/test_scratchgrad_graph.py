@@ -4,7 +4,6 @@ from __future__ import annotations
 import sys
 import threading
 import tracemalloc
-import warnings
 
 import autograd
 import autograd.numpy as anp
@@ -37,7 +36,7 @@ def assert_same_structure_and_values(ours, theirs):
             assert_same_structure_and_values(ours[k], theirs[k])
     else:
         assert len(ours) == len(theirs)
-        for a, b in zip(ours, theirs):
+        for a, b in zip(ours, theirs, strict=True):
             assert_same_structure_and_values(a, b)
 
 
@@ -168,7 +167,7 @@ def test_threads_taking_gradients_at_the_same_time_each_get_the_right_answer():
     def work():
         try:
             for _ in range(200):
-                for ours, theirs in zip(dloss(PARAMS, X, Y), expected):
+                for ours, theirs in zip(dloss(PARAMS, X, Y), expected, strict=True):
                     if not numpy.allclose(ours, theirs, rtol=1e-10, atol=1e-14):
                         wrong.append(ours)
         except Exception as error:              # noqa: BLE001  (reported below)
@@ -201,7 +200,7 @@ def test_calling_a_gradient_function_twice_gives_the_same_answer():
     dloss = grad(loss)
     first = dloss(PARAMS, X, Y)
     second = dloss(PARAMS, X, Y)
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=True):
         numpy.testing.assert_array_equal(a, b)
     other = dloss([p + 0.1 for p in PARAMS], X, Y)
     assert not numpy.allclose(other[0], first[0])
@@ -353,7 +352,7 @@ def test_memory_stays_flat_over_two_thousand_training_steps():
 
     def train(steps):
         for _ in range(steps):
-            params[:] = [p - 0.5 * g for p, g in zip(params, dloss(params, X, Y))]
+            params[:] = [p - 0.5 * g for p, g in zip(params, dloss(params, X, Y), strict=True)]
 
     # Python keeps up to 2,000 freed tuples of each length up to 20 for reuse, and
     # tracemalloc counts those as allocated: fill the lists first, then they stay full.

@@ -118,7 +118,7 @@ def test_random_compositions_have_the_same_gradient_as_autograd(program, seed):
     ours = scratchgrad.value_and_grad(lambda *a: run(program, snp, *a), everything)(*inputs)
     theirs = autograd.value_and_grad(lambda *a: run(program, anp, *a), everything)(*inputs)
     numpy.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12)
-    for mine, reference, x in zip(ours[1], theirs[1], inputs):
+    for mine, reference, x in zip(ours[1], theirs[1], inputs, strict=True):
         assert numpy.shape(mine) == numpy.shape(x)
         numpy.testing.assert_allclose(mine, reference, rtol=1e-9, atol=1e-12)
 
@@ -129,5 +129,5 @@ def test_random_compositions_give_the_same_gradient_on_every_call(program, seed)
     rng = numpy.random.default_rng(seed)
     inputs = [rng.normal(size=s) if s else float(rng.normal()) for s in SHAPES]
     dfun = scratchgrad.grad(lambda *a: run(program, snp, *a), (0, 1, 2, 3))
-    for first, second in zip(dfun(*inputs), dfun(*inputs)):
+    for first, second in zip(dfun(*inputs), dfun(*inputs), strict=True):
         numpy.testing.assert_array_equal(first, second)

@@ -266,7 +266,7 @@ def test_power_with_exponent_zero_has_zero_gradient_even_at_zero():
 def test_dot_of_a_number_or_of_3d_arrays_fails_loudly_instead_of_a_wrong_gradient():
     for x, y in [(2.0, numpy.ones(3)), (numpy.ones((2, 2, 2)), numpy.ones((2, 2)))]:
         with pytest.raises(scratchgrad.NotDifferentiable, match="numpy.dot"):
-            scratchgrad.grad(lambda x: snp.sum(snp.dot(x, y)))(x)
+            scratchgrad.grad(lambda x, y=y: snp.sum(snp.dot(x, y)))(x)
 
 
 def test_unbroadcast_sums_added_and_stretched_axes_back_to_the_input_shape():

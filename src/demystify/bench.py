@@ -79,7 +79,7 @@ def trainers(params, learning_rate=LEARNING_RATE):
             return gradient(own, X, Y)
 
         def step(X, Y, gradient=gradient, own=own):
-            own[:] = [p - learning_rate * g for p, g in zip(own, gradient(own, X, Y))]
+            own[:] = [p - learning_rate * g for p, g in zip(own, gradient(own, X, Y), strict=True)]
 
         result[name] = (grad_only, step, lambda a: a)
 
@@ -88,7 +88,7 @@ def trainers(params, learning_rate=LEARNING_RATE):
     def torch_step(X, Y):
         grads = torch_grad(X, Y)
         with torch.no_grad():
-            for p, g in zip(tensors, grads):
+            for p, g in zip(tensors, grads, strict=True):
                 p -= learning_rate * g
 
     result["PyTorch"] = (torch_grad, torch_step, torch.from_numpy)
@@ -256,7 +256,7 @@ def print_scaling(X, Y, X_full, Y_full, repeats):
             own = [p.copy() for p in params]
 
             def step(X, Y, gradient=gradient, own=own):
-                own[:] = [p - LEARNING_RATE * g for p, g in zip(own, gradient(own, X, Y))]
+                own[:] = [p - LEARNING_RATE * g for p, g in zip(own, gradient(own, X, Y), strict=True)]
             impl[name] = (step, lambda a: a)
         return cpu_seconds_per_call(impl, batches, repeats)
 
@@ -281,9 +281,9 @@ def check_agreement(X, Y):
     params = init_params()
     reference = numpy_gradient(params, X, Y)
     worst = 0.0
-    for name, (gradient, _, convert) in trainers(params).items():
+    for gradient, _, convert in trainers(params).values():
         grads = gradient(convert(X), convert(Y))
-        for g, r in zip(grads, reference):
+        for g, r in zip(grads, reference, strict=True):
             g = g.detach().numpy() if isinstance(g, torch.Tensor) else g
             worst = max(worst, float(onp.max(onp.abs(g - r))))
     if worst > 1e-10:

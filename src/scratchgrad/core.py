@@ -225,19 +225,12 @@ def backward(end, g_end=None, order=None):
                 share = makers[i](ans, *args, **kwargs)(g)
                 earlier = grads.get(parent)
                 grads[parent] = share if earlier is None else earlier + share
-    except (KeyError, IndexError, TypeError):
-        refuse_missing_vjp(node)                # say so if the table has no VJP for it
+    except (KeyError, IndexError, TypeError):   # the table has no VJP for this node?
+        missing = errors.missing_vjp(node.fun, VJPS.get(node.fun), [i for i, _ in node.parents])
+        if missing is not None:
+            raise missing from None
         raise
     return grads
-
-
-def refuse_missing_vjp(node):
-    makers = VJPS.get(node.fun)
-    if makers is None:
-        raise errors.no_vjp(errors.name_of(node.fun)) from None
-    for i, _ in node.parents:
-        if i >= len(makers) or makers[i] is None:
-            raise errors.no_vjp_for_argument(node.fun, i) from None
 
 
 # --- grad and value_and_grad, with autograd's calling conventions --------------------------
@@ -313,14 +306,13 @@ def make_leaves(tree, name):
     ``rebuild(gradients)`` puts a list of gradients in the same structure.
     """
     items, item_names, rebuild = flatten(tree, name)
-    leaves = [make_leaf(x, n) for x, n in zip(items, item_names, strict=True)]
+    leaves = [Node(x, None, (), None, (), n) if type(x) is np.ndarray and x.dtype.kind == "f"
+              else make_leaf(x, n) for x, n in zip(items, item_names, strict=True)]
     return rebuild(leaves), leaves, rebuild
 
 
 def make_leaf(x, name=None):
     """A leaf node holding x, a float array or number (an int becomes a float)."""
-    if type(x) is np.ndarray and x.dtype.kind == "f":
-        return Node(x, None, (), None, (), name)      # the usual case: an array of floats
     if isinstance(x, Node):
         raise errors.NotDifferentiable(errors.FIRST_ORDER)
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.number, np.ndarray)):

@@ -32,6 +32,21 @@ def no_vjp(name: str) -> NotDifferentiable:
         f"Use an operation from scratchgrad.numpy, or add a line for {short} to the VJP table.")
 
 
+def missing_vjp(fun, makers, positions):
+    """The error for a node of ``fun`` whose traced arguments (at ``positions``) have no VJP
+    maker in the table, or None if they all have one."""
+    if makers is None:
+        return no_vjp(name_of(fun))
+    for i in positions:
+        try:
+            maker = makers[i]
+        except IndexError:
+            maker = None
+        if maker is None:
+            return no_vjp_for_argument(fun, i)
+    return None
+
+
 def no_vjp_for_argument(fun, i: int) -> NotDifferentiable:
     return NotDifferentiable(
         f"scratchgrad cannot differentiate {name_of(fun)} with respect to its argument {i}: "

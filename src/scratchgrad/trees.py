@@ -7,6 +7,7 @@ same structure, each one an array of the caller's own.
 from __future__ import annotations
 
 import inspect
+from itertools import repeat
 
 import numpy as np
 
@@ -20,7 +21,7 @@ def flatten(tree, path):
     tree: an array, a number, or a list, tuple or dict of them (nested or not)
     path: the name of the tree ('params'), or None
     """
-    if type(tree) is list and not any(isinstance(x, CONTAINERS) for x in tree):
+    if type(tree) is list and not any(map(isinstance, tree, repeat(CONTAINERS))):
         return tree, [path and f"{path}[{i}]" for i in range(len(tree))], list   # the usual case
     items, names = [], []
 
