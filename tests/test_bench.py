@@ -20,7 +20,7 @@ def test_hand_written_numpy_backprop_matches_autograd(sizes):
     ours = numpy_gradient(params, X, Y)
     theirs = autograd.grad(make_loss(anp))(params, X, Y)
     assert [g.shape for g in ours] == [p.shape for p in params]
-    for mine, reference in zip(ours, theirs):
+    for mine, reference in zip(ours, theirs, strict=True):
         numpy.testing.assert_allclose(mine, reference, rtol=1e-10, atol=1e-15)
 
 
@@ -29,7 +29,7 @@ def test_hand_written_numpy_backprop_matches_finite_differences():
     loss = make_loss(numpy)
     grads = numpy_gradient(params, X, Y)
     h = 1e-6
-    for p, g in zip(params, grads):
+    for p, g in zip(params, grads, strict=True):
         for index in numpy.ndindex(p.shape):
             saved = p[index]
             p[index] = saved + h
@@ -52,12 +52,12 @@ def test_every_trainer_computes_the_same_gradient_and_takes_the_same_step():
     params = init_params()
     impl = trainers(params)
     reference = numpy_gradient(params, X, Y)
-    for name, (gradient, step, convert) in impl.items():
+    for name, (gradient, _, convert) in impl.items():
         grads = [numpy.asarray(g.detach()) if hasattr(g, "detach") else g
                  for g in gradient(convert(X), convert(Y))]
-        for g, r in zip(grads, reference):
+        for g, r in zip(grads, reference, strict=True):
             numpy.testing.assert_allclose(g, r, rtol=1e-10, atol=1e-15, err_msg=name)
-    for name, (gradient, step, convert) in impl.items():
+    for _, step, convert in impl.values():
         for _ in range(3):
             step(convert(X), convert(Y))
     after = {name: gradient(convert(X), convert(Y))[0] for name, (gradient, _, convert) in impl.items()}
