@@ -1,8 +1,10 @@
 """What scratchgrad says when it cannot differentiate something: the cause and the fix.
 
-Every refusal is a :class:`NotDifferentiable` (a ``TypeError``) raised while the function
-runs, at the line that caused it, never a wrong number later.  The texts live here, apart
-from the machinery in ``scratchgrad/core.py``, which only decides *when* to refuse.
+Every refusal is a :class:`NotDifferentiable` (a ``TypeError``), raised at the line that
+caused it while the function runs (a function without a VJP, a keyword its VJP does not
+take) or when the walk needs what is missing (a VJP for one argument), never a wrong
+number.  The texts live here, apart from the machinery in ``scratchgrad/core.py``, which
+only decides *when* to refuse.
 """
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ def vjp_makers(fun):
     """
     if fun not in VJPS:
         raise no_vjp(name_of(fun))
-    return tuple(VJPS[fun])
+    return VJPS[fun]
 
 
 # --- helpers: broadcasting, reductions, products ---------------------------------------
