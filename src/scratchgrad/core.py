@@ -73,7 +73,7 @@ class Node:
     __slots__ = ("value", "fun", "args", "kwargs", "parents", "name")
 
     def __init__(self, value, fun=None, args=(), kwargs=None, parents=(), name=None):
-        if type(value) is not np.ndarray and not isinstance(value, (np.ndarray, np.generic)):
+        if fun is None and not isinstance(value, (np.ndarray, np.generic)):
             value = as_array(value)           # Node(2.0) by hand: the VJPs need .shape
         self.value = value
         self.fun = fun
@@ -118,8 +118,8 @@ def primitive(fun):
         return PRIMITIVES[fun]
 
     def recorded(*args, **kwargs):
-        if kwargs or len(args) > recorded.positional:    # a keyword its VJP does not take?
-            errors.refuse_call(fun, args, kwargs, recorded.rules, lambda x: type(x) is Node)
+        if kwargs or len(args) > rules[0]:               # a keyword its VJP does not take?
+            errors.refuse_call(fun, args, kwargs, rules, lambda x: type(x) is Node)
         values, parents = list(args), []
         for i, x in enumerate(args):
             if type(x) is Node:
@@ -136,9 +136,10 @@ def primitive(fun):
             tape.append(node)
         return node
 
+    rules = [float("inf"), None, []]      # set by defvjp: see errors.call_rules
     recorded.__name__ = recorded.__qualname__ = fun.__name__
     recorded.__doc__ = f"{errors.name_of(fun)}, recorded when given traced values."
-    recorded.positional, recorded.rules = float("inf"), (float("inf"), None, [])  # see defvjp
+    recorded.rules = rules
     PRIMITIVES[fun] = recorded
     return recorded
 
@@ -155,8 +156,7 @@ def defvjp(fun, *vjp_makers):
     """
     recorded = primitive(fun)
     VJPS[fun] = vjp_makers
-    recorded.rules = errors.call_rules(fun, vjp_makers)
-    recorded.positional = recorded.rules[0]
+    recorded.rules[:] = errors.call_rules(fun, vjp_makers)
     return recorded
 
 
@@ -243,15 +243,32 @@ def value_and_grad(fun, argnum=0):
     array, or a list, tuple or dict of them (the course's ``params``); its gradient has
     the same structure and shapes.
     """
+    return gradient_function(fun, argnum, with_value=True)
+
+
+def grad(fun, argnum=0):
+    """A function that returns the gradient of ``fun`` with respect to ``args[argnum]``.
+
+    Same conventions as :func:`value_and_grad` (and as ``autograd.grad``)::
+
+        dloss = grad(loss)                    # loss(params, X, Y) -> a number
+        dW1, db1, ... = dloss(params, X, Y)   # params a list: its gradient is a list
+    """
+    return gradient_function(fun, argnum, with_value=False)
+
+
+def gradient_function(fun, argnum, with_value):
+    """grad (with_value False) or value_and_grad (True) of fun."""
     positions = (argnum,) if isinstance(argnum, int) else tuple(argnum)
     if len(set(positions)) < len(positions):
         raise errors.repeated_argnum(argnum)
     names = argument_names(fun)
     named = [(i, names[i] if 0 <= i < len(names) else f"argument {i}") for i in positions]
+    last = max(positions)
 
     @wraps(fun)
-    def value_and_gradient(*args, **kwargs):
-        if len(args) <= max(positions):
+    def gradient(*args, **kwargs):
+        if len(args) <= last:
             raise errors.missing_argument(argnum, fun, len(args))
         args, made = list(args), []
         for i, name in named:                   # each array of args[i] becomes a leaf
@@ -263,25 +280,10 @@ def value_and_grad(fun, argnum=0):
         found = [rebuild(hand_back(grads, leaves, given)) for leaves, rebuild in made]
         if grads:                               # gradients for values that are not our leaves
             raise errors.NotDifferentiable(errors.NESTED if inside_a_grad else errors.OFF_THE_TAPE)
-        value = end.value if isinstance(end, Node) else end
-        return value, found[0] if isinstance(argnum, int) else tuple(found)
-
-    return value_and_gradient
-
-
-def grad(fun, argnum=0):
-    """A function that returns the gradient of ``fun`` with respect to ``args[argnum]``.
-
-    Same conventions as :func:`value_and_grad` (and as ``autograd.grad``)::
-
-        dloss = grad(loss)                    # loss(params, X, Y) -> a number
-        dW1, db1, ... = dloss(params, X, Y)   # params a list: its gradient is a list
-    """
-    value_and_gradient = value_and_grad(fun, argnum)
-
-    @wraps(fun)
-    def gradient(*args, **kwargs):
-        return value_and_gradient(*args, **kwargs)[1]
+        found = found[0] if isinstance(argnum, int) else tuple(found)
+        if not with_value:
+            return found
+        return (end.value if isinstance(end, Node) else end), found
 
     return gradient
 

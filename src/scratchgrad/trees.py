@@ -7,6 +7,7 @@ same structure, each one an array of the caller's own.
 from __future__ import annotations
 
 import inspect
+from functools import lru_cache
 from itertools import repeat
 
 import numpy as np
@@ -22,7 +23,7 @@ def flatten(tree, path):
     path: the name of the tree ('params'), or None
     """
     if type(tree) is list and not any(map(isinstance, tree, repeat(CONTAINERS))):
-        return tree, [path and f"{path}[{i}]" for i in range(len(tree))], list   # the usual case
+        return tree, item_names(path, len(tree)), list      # the usual case: a list of arrays
     items, names = [], []
 
     def collect(x, name):
@@ -34,6 +35,12 @@ def flatten(tree, path):
         replacements = iter(new)
         return map_leaves(lambda x, name: next(replacements), tree)
     return items, names, rebuild
+
+
+@lru_cache(maxsize=64)
+def item_names(path, length):
+    """('params[0]', 'params[1]', ...): the names of the items of a list (made once)."""
+    return tuple(path and f"{path}[{i}]" for i in range(length))
 
 
 def map_leaves(f, tree, path=None):
