@@ -89,3 +89,32 @@ def test_vjp_makers_looks_up_the_table_as_notebook_14_writes_it():
     assert make_sum(x.sum(axis=1), x, axis=1)(numpy.ones(2)).shape == (2, 3)
     with pytest.raises(NotDifferentiable, match="numpy.cumsum"):
         vjp_makers(numpy.cumsum)
+
+
+RUN_DOCSTRING_EXAMPLES = """
+import re, textwrap, numpy
+import scratchgrad
+from demystify.reference import init_params
+rng = numpy.random.default_rng(0)
+namespace = {"params": init_params(), "X": rng.normal(size=(5, 8)),
+             "Y": numpy.eye(2)[[0, 1, 1, 0, 1]], "x": rng.normal(size=3)}
+blocks = re.findall(r"::\\n\\n((?:    .*\\n|\\n)+)", scratchgrad.__doc__)
+for block in blocks:
+    exec(textwrap.dedent(block), namespace)
+from scratchgrad import grad
+import scratchgrad.numpy as np
+Z, Y = rng.normal(size=(4, 3)) * 500, numpy.eye(3)[[0, 2, 1, 1]]
+print(len(blocks), float(namespace["cross_entropy"](Z, Y)),
+      grad(lambda x: np.sum(np.arctan(x)))(namespace["x"]).tolist(),
+      (1 / (1 + namespace["x"] ** 2)).tolist(), sep="|")
+"""
+
+
+def test_the_package_docstring_examples_run_as_written():
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", RUN_DOCSTRING_EXAMPLES], capture_output=True,
+                          text=True, check=True)
+    count, loss, ours, expected = done.stdout.strip().split("|")
+    assert int(count) == 3 and numpy.isfinite(float(loss))          # scores of size 500
+    numpy.testing.assert_allclose(eval(ours), eval(expected), rtol=1e-12)
