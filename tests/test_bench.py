@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy
 
-from demystify.bench import batches_of, cpu_seconds_per_call, trainers
+from demystify.bench import batches_of, cpu_seconds_per_call, memory_growth, trainers
 from demystify.reference import SEED, init_params, numpy_gradient
 
 RNG = numpy.random.default_rng(SEED)
@@ -46,3 +46,14 @@ def test_timing_reports_the_fastest_block_per_call():
     times = cpu_seconds_per_call({"f": (lambda x, y: calls.append(1), lambda a: a)},
                                  batches_of(X, Y, 20), repeats=2, block=0.001)
     assert 0 < times["f"] < 1e-3 and len(calls) > 5
+
+
+def test_the_memory_check_sees_a_leak_and_finds_scratchgrads_training_loop_flat():
+    batches = batches_of(X, Y, 20)
+    kept = []
+    grown, _ = memory_growth(lambda X, Y: kept.append(X.copy()), batches, steps=200, warm_up=5)
+    assert grown > 200 * X[:20].nbytes                  # a loop that keeps each batch grows
+    step = trainers(init_params())["scratchgrad"][1]
+    grown, peak = memory_growth(step, batches, steps=2_000)
+    assert grown < 4_000, f"scratchgrad's training loop kept {grown} bytes over 2,000 steps"
+    assert 0 < peak < 200_000

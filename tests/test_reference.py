@@ -44,10 +44,7 @@ def test_the_network_sizes_and_the_seed_are_written_once_in_the_code():
     assert places(SEED) == ["src/demystify/reference.py"]
 
 
-# Left for the owners of these files (reported): the benchmark's SETTINGS repeat the
-# one-thread environment beside its malloc settings.
-LEFT_FOR_THEIR_OWNERS = {"parents[2]": [],
-                         "OPENBLAS_NUM_THREADS": ["src/demystify/bench.py"]}
+LEFT_FOR_THEIR_OWNERS = {"parents[2]": [], "OPENBLAS_NUM_THREADS": []}
 
 
 @pytest.mark.parametrize("text, home", [("parents[2]", "src/demystify/course.py"),

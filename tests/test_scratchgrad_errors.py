@@ -15,16 +15,13 @@ X = numpy.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
 NO_VJP = {
     "np.cumsum(x)": "numpy.cumsum",
     "numpy.cumsum(x)": "numpy.cumsum",
-    "np.max(x)": "numpy.max",
+    "np.prod(x)": "numpy.prod",
     "numpy.prod(x, axis=0)": "numpy.prod",
     "np.linalg.norm(x)": "numpy.linalg.norm",
-    "np.where(x > 0, x, 0.0)": "numpy.where",
-    "np.concatenate([x, x])": "numpy.concatenate",
-    "np.stack([x, x])": "numpy.stack",
+    "np.vstack([x, x])": "numpy.vstack",
     "numpy.arctan(x)": "numpy.arctan",
     "numpy.add.reduce(x)": "numpy.add.reduce",
     "numpy.multiply.outer(x, x)": "numpy.multiply.outer",
-    "numpy.add(x, 1.0, dtype=float)": "numpy.add",
 }
 
 
@@ -49,7 +46,7 @@ def test_the_message_for_a_missing_vjp_is_the_one_in_the_style_guide():
         "Use an operation from scratchgrad.numpy, or add a line for cumsum to the VJP table.")
 
 
-@pytest.mark.parametrize("method", ["cumsum", "max", "clip", "item", "tolist", "std"])
+@pytest.mark.parametrize("method", ["cumsum", "prod", "item", "tolist", "std", "var"])
 def test_an_ndarray_method_without_a_vjp_raises_an_error_naming_it(method):
     with pytest.raises(AttributeError, match=rf"cannot differentiate ndarray.{method}: .*vjps.py"):
         grad(lambda x: getattr(x, method)())(X)

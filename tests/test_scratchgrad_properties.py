@@ -1,7 +1,8 @@
 """Property tests: random compositions of the table's operations, whole gradient vs autograd.
 
-hypothesis draws a small program: a list of steps, each applying an operation to values
-computed so far (the inputs to start with).  The program runs twice, once with
+hypothesis draws a small program: a list of steps, each applying an operation of the
+table (or a composition such as a softmax) to values computed so far (the inputs to
+start with).  The program runs twice, once with
 scratchgrad's numpy and once with autograd's, and the loss adds up every value it made,
 so shared values, broadcasting, reductions and matrix products all meet in one graph.
 The input numbers come from a seeded generator, so they never sit exactly on a kink of
@@ -57,6 +58,14 @@ UNARY = {
     "reshape": lambda np, a: np.reshape(a, (-1,)),
     "index": lambda np, a: a[0] if shape(a) else a,
     "constant": lambda np, a: a * CONSTANT if broadcastable(a, CONSTANT) else 2.0 - a,
+    "max": lambda np, a: np.max(a, axis=0) if shape(a) else a,
+    "min_keepdims": lambda np, a: np.min(a, axis=-1, keepdims=True) if shape(a) else a,
+    "max_all": lambda np, a: np.max(a),
+    "clip": lambda np, a: np.clip(a, -0.5, 0.8),
+    "expand_dims": lambda np, a: np.expand_dims(a, 0),
+    "softmax": lambda np, a: (np.exp(a - np.max(a, axis=-1, keepdims=True))
+                              / np.sum(np.exp(a - np.max(a, axis=-1, keepdims=True)),
+                                       axis=-1, keepdims=True)) if shape(a) else a,
 }
 BINARY = {
     "add": lambda np, a, b: a + b,
@@ -66,6 +75,12 @@ BINARY = {
     "maximum": lambda np, a, b: np.maximum(a, b),
     "minimum": lambda np, a, b: np.minimum(a, b),
     "power": lambda np, a, b: (1.5 + np.tanh(a)) ** np.tanh(b),
+    "logaddexp": lambda np, a, b: np.logaddexp(a, b),
+    # autograd's where does not undo broadcasting: same shapes only
+    "where": lambda np, a, b: np.where(a > b, a, 2.0 * b) if shape(a) == shape(b) else a - b,
+    "concatenate": lambda np, a, b: (np.concatenate([a, b], axis=0)
+                                     if shape(a)[1:] == shape(b)[1:] and shape(a) else a * b),
+    "stack": lambda np, a, b: np.stack([a, b], axis=-1) if shape(a) == shape(b) else b - a,
 }
 MATRIX = {
     "matmul": lambda np, a, b: a @ b,
@@ -103,7 +118,7 @@ def test_random_compositions_have_the_same_gradient_as_autograd(program, seed):
     ours = scratchgrad.value_and_grad(lambda *a: run(program, snp, *a), everything)(*inputs)
     theirs = autograd.value_and_grad(lambda *a: run(program, anp, *a), everything)(*inputs)
     numpy.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12)
-    for mine, reference, x in zip(ours[1], theirs[1], inputs):
+    for mine, reference, x in zip(ours[1], theirs[1], inputs, strict=True):
         assert numpy.shape(mine) == numpy.shape(x)
         numpy.testing.assert_allclose(mine, reference, rtol=1e-9, atol=1e-12)
 
@@ -114,5 +129,5 @@ def test_random_compositions_give_the_same_gradient_on_every_call(program, seed)
     rng = numpy.random.default_rng(seed)
     inputs = [rng.normal(size=s) if s else float(rng.normal()) for s in SHAPES]
     dfun = scratchgrad.grad(lambda *a: run(program, snp, *a), (0, 1, 2, 3))
-    for first, second in zip(dfun(*inputs), dfun(*inputs)):
+    for first, second in zip(dfun(*inputs), dfun(*inputs), strict=True):
         numpy.testing.assert_array_equal(first, second)

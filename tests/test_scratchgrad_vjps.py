@@ -54,11 +54,12 @@ def numerical_gradient(f, args, i, h=1e-6):
     return g
 
 
-def check_gradients(build, args, rtol=1e-5, atol=1e-7, autograd_build=None):
+def check_gradients(build, args, rtol=1e-5, atol=1e-7, autograd_build=None, autograd_too=True):
     """Compare scratchgrad's gradient of sum(build(np)(*args) * R) with autograd and FD.
 
     build(np) returns the function of args written with the numpy module np;
-    autograd_build, if given, is the same function in a form autograd supports.
+    autograd_build, if given, is the same function in a form autograd supports;
+    autograd_too=False where autograd's own gradient is wrong (finite differences only).
     """
     rng = numpy.random.default_rng(7)
     out_shape = numpy.shape(build(numpy)(*args))
@@ -71,8 +72,8 @@ def check_gradients(build, args, rtol=1e-5, atol=1e-7, autograd_build=None):
     ours = scratchgrad.grad(weighted(snp), positions)(*args)
     if autograd_build is not None:
         build = autograd_build
-    theirs = autograd.grad(weighted(anp), positions)(*args)
-    for i, (mine, reference) in enumerate(zip(ours, theirs)):
+    theirs = autograd.grad(weighted(anp), positions)(*args) if autograd_too else ours
+    for i, (mine, reference) in enumerate(zip(ours, theirs, strict=True)):
         assert numpy.shape(mine) == numpy.shape(args[i]), f"argument {i}: wrong shape"
         numpy.testing.assert_allclose(mine, reference, rtol=1e-10, atol=1e-12,
                                       err_msg=f"argument {i} differs from autograd")
@@ -95,6 +96,7 @@ BINARY = {
     "power": dict(x=dict(low=0.5, high=2.0)),
     "maximum": dict(),
     "minimum": dict(),
+    "logaddexp": dict(),
 }
 
 
@@ -175,7 +177,7 @@ REDUCTIONS = [((2, 3), None, False), ((2, 3), 0, False), ((2, 3), 1, False), ((2
 
 
 @pytest.mark.parametrize("shape, axis, keepdims", REDUCTIONS)
-@pytest.mark.parametrize("name", ["sum", "mean"])
+@pytest.mark.parametrize("name", ["sum", "mean", "max", "min"])
 def test_sum_and_mean_vjps_match_for_every_axis_and_keepdims(name, shape, axis, keepdims):
     rng = numpy.random.default_rng(13)
     x = sample(shape, rng) if shape else numpy.array(0.7)
@@ -184,8 +186,12 @@ def test_sum_and_mean_vjps_match_for_every_axis_and_keepdims(name, shape, axis, 
 
 @pytest.mark.parametrize("call", ["x.sum()", "x.sum(axis=0)", "x.mean(axis=1, keepdims=True)",
                                   "x.mean()", "np.sum(x, 1)", "numpy.sum(x, axis=0)",
-                                  "numpy.mean(x, axis=1, keepdims=True)"])
-def test_sum_and_mean_as_methods_and_through_plain_numpy(call):
+                                  "numpy.mean(x, axis=1, keepdims=True)", "x.max()",
+                                  "x.max(axis=0)", "x.min(1, keepdims=True)", "x.min(axis=-1)",
+                                  "np.max(x, 0)", "numpy.max(x, axis=1)",
+                                  "numpy.min(x, axis=0, keepdims=True)", "np.amax(x, axis=1)",
+                                  "numpy.amin(x)"])
+def test_reductions_as_methods_and_through_plain_numpy(call):
     rng = numpy.random.default_rng(17)
     x = rng.normal(size=(2, 3))
     check_gradients(lambda np: lambda x: eval(call, {"np": np, "numpy": numpy if np is not anp
@@ -260,7 +266,7 @@ def test_power_with_exponent_zero_has_zero_gradient_even_at_zero():
 def test_dot_of_a_number_or_of_3d_arrays_fails_loudly_instead_of_a_wrong_gradient():
     for x, y in [(2.0, numpy.ones(3)), (numpy.ones((2, 2, 2)), numpy.ones((2, 2)))]:
         with pytest.raises(scratchgrad.NotDifferentiable, match="numpy.dot"):
-            scratchgrad.grad(lambda x: snp.sum(snp.dot(x, y)))(x)
+            scratchgrad.grad(lambda x, y=y: snp.sum(snp.dot(x, y)))(x)
 
 
 def test_unbroadcast_sums_added_and_stretched_axes_back_to_the_input_shape():
@@ -273,3 +279,127 @@ def test_unbroadcast_sums_added_and_stretched_axes_back_to_the_input_shape():
                                      g.sum(axis=(0, 1), keepdims=True))
     assert unbroadcast(g, numpy.float64(1.0)) == g.sum()
     assert unbroadcast(g, g) is g
+
+
+# --- the operations a classifier needs ------------------------------------------------------
+
+@pytest.mark.parametrize("x, axis, keepdims", [
+    ([1.0, 3.0, 3.0], None, False), ([[2.0, 2.0, 1.0], [0.0, 5.0, 5.0]], 1, False),
+    ([[2.0, 2.0, 1.0], [2.0, 5.0, 5.0]], 0, True), ([[4.0, 4.0], [4.0, 4.0]], None, True)])
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_max_and_min_share_the_gradient_among_ties_as_autograd_does(name, x, axis, keepdims):
+    x = numpy.array(x) if name == "max" else -numpy.array(x)
+    R = numpy.random.default_rng(1).normal(size=numpy.shape(numpy.max(x, axis, keepdims=keepdims)))
+    ours = scratchgrad.grad(lambda x: snp.sum(getattr(snp, name)(x, axis, keepdims=keepdims) * R))(x)
+    theirs = autograd.grad(lambda x: anp.sum(getattr(anp, name)(x, axis, keepdims=keepdims) * R))(x)
+    numpy.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    chosen = x == getattr(numpy, name)(x, axis, keepdims=True)
+    numpy.testing.assert_allclose(ours.sum(axis=axis, keepdims=keepdims), R)   # shared, not lost
+    assert not ours[~chosen].any()
+
+
+CONDITION_SHAPES = [((2, 3), (2, 3), (2, 3)), ((2, 3), (), (2, 3)), ((2, 3), (3,), ()),
+                    ((3,), (2, 3), (2, 1)), ((2, 1), (1, 3), (3,))]
+
+
+@pytest.mark.parametrize("shapes", CONDITION_SHAPES, ids=shapes_id)
+def test_where_passes_the_gradient_to_the_chosen_side_for_every_broadcast(shapes):
+    rng = numpy.random.default_rng(37)
+    c = rng.uniform(size=shapes[0]) > 0.5
+    x, y = sample(shapes[1], rng), sample(shapes[2], rng)
+    same = shapes[1] == shapes[2] == numpy.broadcast_shapes(*shapes)
+    # autograd's where does not undo broadcasting: only finite differences then
+    check_gradients(lambda np: lambda x, y: np.where(c, x, y), (x, y), autograd_too=same)
+
+
+def test_where_with_a_traced_condition_is_refused_loudly():
+    x = numpy.array([0.5, -1.0])
+    with pytest.raises(scratchgrad.NotDifferentiable, match=r"numpy.where with respect to its "
+                                                           r"argument 0"):
+        scratchgrad.grad(lambda x: snp.sum(snp.where(x, 1.0, 2.0) * x))(x)
+
+
+@pytest.mark.parametrize("bounds", [(-0.5, 0.7), (None, 0.3), (-0.2, None),
+                                    ("array", "array"), ("array", None)])
+@pytest.mark.parametrize("shape", [(2, 3), (3,), ()], ids=lambda s: "x".join(map(str, s)) or "scalar")
+def test_clip_passes_the_gradient_only_where_x_was_not_clipped(shape, bounds):
+    rng = numpy.random.default_rng(41)
+    x = sample(shape, rng)
+    lo, hi = [rng.uniform(-1.0, 1.0, shape) - 0.9 * k if b == "array" else b
+              for k, b in zip((1, -1), bounds, strict=True)]
+    check_gradients(lambda np: lambda x: np.clip(x, lo, hi), (x,))
+    if shape:                                       # the method, on arrays
+        check_gradients(lambda np: lambda x: x.clip(lo, hi), (x,),
+                        autograd_build=lambda np: lambda x: np.clip(x, lo, hi))
+
+
+def test_clip_differentiates_traced_bounds_too():
+    rng = numpy.random.default_rng(43)
+    x, lo, hi = rng.normal(size=(2, 3)), rng.uniform(-1, -0.1, 3), rng.uniform(0.1, 1, (2, 1))
+    check_gradients(lambda np: np.clip, (x, lo, hi), autograd_too=False)
+
+
+@pytest.mark.parametrize("shapes, axis", [(((2, 3), (1, 3)), 0), (((2, 3), (2, 1), (2, 2)), 1),
+                                          (((2, 3), (2, 4)), -1), (((2, 3), (4,)), None),
+                                          (((3,), (2,), (1,)), 0)])
+def test_concatenate_hands_each_array_its_part_of_the_gradient(shapes, axis):
+    rng = numpy.random.default_rng(47)
+    arrays = tuple(rng.normal(size=s) for s in shapes)
+    fair = axis is not None                         # autograd fails on axis=None
+    check_gradients(lambda np: lambda *xs: np.concatenate(xs, axis=axis), arrays,
+                    autograd_too=fair)
+    check_gradients(lambda np: lambda *xs: np.concatenate([xs[0], numpy.ones(shapes[0]) * 2.0,
+                                                           *xs[1:]], axis), arrays,
+                    autograd_too=fair)
+    # through plain numpy (numpy.concatenate hands traced values to scratchgrad)
+    check_gradients(lambda np: lambda *xs: numpy.concatenate(list(xs), axis) if np is snp
+                    else np.concatenate(list(xs), axis), arrays, autograd_too=fair)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1, 2])
+def test_stack_hands_each_array_its_slice_of_the_gradient(axis):
+    rng = numpy.random.default_rng(53)
+    arrays = tuple(rng.normal(size=(2, 3)) for _ in range(3))
+    check_gradients(lambda np: lambda *xs: np.stack(xs, axis), arrays)
+    check_gradients(lambda np: lambda a, b, c: numpy.stack([a, b, c], axis=axis) if np is snp
+                    else np.stack([a, b, c], axis=axis), arrays)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1, (0, 2)])
+def test_expand_dims_puts_the_gradient_back_in_the_original_shape(axis):
+    x = numpy.random.default_rng(59).normal(size=(2, 3))
+    check_gradients(lambda np: lambda x: np.expand_dims(x, axis), (x,))
+
+
+def softmax_cross_entropy(np):
+    """The usual stable log-softmax cross-entropy: subtract the row maximum first."""
+    def loss(Z, Y):
+        shifted = Z - np.max(Z, axis=1, keepdims=True)
+        log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        return -np.mean(np.sum(Y * log_p, axis=1))
+    return loss
+
+
+def test_a_stable_softmax_cross_entropy_is_written_the_usual_way_even_for_huge_scores():
+    rng = numpy.random.default_rng(61)
+    Z = rng.normal(size=(5, 3)) * 3.0 + numpy.array([[1000.0], [-1000.0], [0.0], [700.0], [5.0]])
+    Y = numpy.eye(3)[[0, 2, 1, 1, 0]]
+    value, ours = scratchgrad.value_and_grad(softmax_cross_entropy(snp))(Z, Y)
+    assert numpy.isfinite(value) and numpy.isfinite(ours).all()
+    numpy.testing.assert_allclose(ours, autograd.grad(softmax_cross_entropy(anp))(Z, Y), rtol=1e-12)
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    softmax = numpy.exp(shifted) / numpy.exp(shifted).sum(axis=1, keepdims=True)
+    numpy.testing.assert_allclose(ours, (softmax - Y) / len(Z), rtol=1e-10, atol=1e-15)
+    numerical = numerical_gradient(lambda Z, Y: softmax_cross_entropy(numpy)(Z, Y), (Z, Y), 0)
+    numpy.testing.assert_allclose(ours, numerical, rtol=1e-5, atol=1e-8)
+
+
+def test_logaddexp_and_a_two_class_cross_entropy_stay_finite_for_huge_scores():
+    z = numpy.array([800.0, -800.0, 0.5])
+    y = numpy.array([1.0, 0.0, 1.0])
+
+    def bce(np):            # -y log sigmoid(z) - (1 - y) log(1 - sigmoid(z)), stably
+        return lambda z: np.mean(y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z))
+    ours = scratchgrad.grad(bce(snp))(z)
+    assert numpy.isfinite(ours).all()
+    numpy.testing.assert_allclose(ours, autograd.grad(bce(anp))(z), rtol=1e-12)

@@ -13,7 +13,8 @@ It prints Markdown tables: the time per gradient and per training step (gradient
 update) of each, as a ratio to hand-written numpy, at full batch (the 2,458 training
 rows) and at batch 64; then how scratchgrad's step time grows with the batch size (64
 rows to all 17,898 rows of HTRU2, standardised) and with the width of the first hidden
-layer (25 to 400).  BLAS runs on one thread, as torch does, and glibc's malloc is told
+layer (25 to 400); and whether the memory a training loop holds stays flat over 2,000
+steps.  BLAS runs on one thread, as torch does, and glibc's malloc is told
 to keep freed memory (see SETTINGS).  Times are CPU time of this process, the fastest
 of several repeats, which other jobs on a shared machine inflate much less than
 wall-clock time; the implementations' blocks of calls take turns, so that a busy
@@ -25,15 +26,18 @@ import os
 import platform
 import sys
 import time
+import tracemalloc
 
 import numpy as onp
 
+from demystify.course import SINGLE_THREAD
 from demystify.reference import LEARNING_RATE, SEED, init_params, make_loss, numpy_gradient
+from demystify.timing import duration
 
 # BLAS on one thread, as torch; and glibc's malloc keeps freed memory for reuse instead of
 # returning big blocks to the system and page-faulting them back on the next call, which
 # otherwise adds an erratic cost (up to 3x on arrays of a few MB) to every implementation.
-SETTINGS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+SETTINGS = {**SINGLE_THREAD,
             "MALLOC_MMAP_THRESHOLD_": "1073741824", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
 
 
@@ -77,7 +81,7 @@ def trainers(params, learning_rate=LEARNING_RATE):
             return gradient(own, X, Y)
 
         def step(X, Y, gradient=gradient, own=own):
-            own[:] = [p - learning_rate * g for p, g in zip(own, gradient(own, X, Y))]
+            own[:] = [p - learning_rate * g for p, g in zip(own, gradient(own, X, Y), strict=True)]
 
         result[name] = (grad_only, step, lambda a: a)
 
@@ -86,7 +90,7 @@ def trainers(params, learning_rate=LEARNING_RATE):
     def torch_step(X, Y):
         grads = torch_grad(X, Y)
         with torch.no_grad():
-            for p, g in zip(tensors, grads):
+            for p, g in zip(tensors, grads, strict=True):
                 p -= learning_rate * g
 
     result["PyTorch"] = (torch_grad, torch_step, torch.from_numpy)
@@ -127,8 +131,19 @@ def batches_of(X, Y, size, seed=SEED, limit=64):
     return [(X[rows[s:s + size]], Y[rows[s:s + size]]) for s in list(starts)[:limit]]
 
 
-def show_time(seconds):
-    return f"{seconds * 1e6:.0f} µs" if seconds < 1e-3 else f"{seconds * 1e3:.2f} ms"
+def processor():
+    """The processor's model name ('AMD EPYC'), from /proc/cpuinfo where there is one."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+show_time = duration   # the name notebook 15 imports
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -155,6 +170,44 @@ def compare(X, Y, repeats):
     return "\n".join(lines)
 
 
+def memory_growth(train_step, batches, steps=2_000, warm_up=50):
+    """(bytes still held after ``steps`` more training steps, peak bytes of one step).
+
+    Measured with tracemalloc, which sees Python's and numpy's allocations.  Python keeps
+    up to 2,000 freed tuples of each length up to 20 for reuse, and tracemalloc counts
+    those as allocated: they are filled first, so that they stay full.
+    """
+    spare = [tuple(range(length)) for length in range(1, 21) for _ in range(2_000)]
+    del spare
+    for i in range(warm_up):
+        train_step(*batches[i % len(batches)])
+    tracemalloc.start()
+    try:
+        for i in range(20):
+            train_step(*batches[i % len(batches)])
+        before, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        for i in range(steps):
+            train_step(*batches[i % len(batches)])
+        after, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return after - before, peak - before
+
+
+def print_memory(X, Y, steps=2_000):
+    """Print how much memory scratchgrad's training loop (and numpy's) holds on to."""
+    impl = trainers(init_params())
+    batches = batches_of(X, Y, 64)
+    lines = []
+    for name in ("hand-written numpy", "scratchgrad"):
+        grown, peak = memory_growth(impl[name][1], batches, steps)
+        verdict = "flat" if grown < 4_000 else "GROWS"
+        lines.append(f"{name} {grown:,} bytes ({verdict}; one step peaks at {peak / 1e3:.0f} kB)")
+    print(f"Memory held after {steps:,} more training steps at batch 64 (tracemalloc): "
+          + "; ".join(lines) + ".")
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if any(os.environ.get(k) != v for k, v in SETTINGS.items()):
@@ -179,13 +232,16 @@ def main(argv=None):
     print(f"# How fast is scratchgrad?  ({time.strftime('%Y-%m-%d %H:%M')})\n")
     print(f"Python {platform.python_version()}, numpy {onp.__version__}, "
           f"autograd {version('autograd')}, torch {torch.__version__}; "
-          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start; "
+          f"{processor()}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.2f} at the start; "
           f"BLAS and torch on one thread, malloc thresholds fixed; CPU time per call, "
           f"fastest of {repeats} repeats.\n")
     check_agreement(X, Y)
     print(compare(X, Y, repeats))
     print()
     print_scaling(X, Y, X_full, Y_full, repeats)
+    print()
+    print_memory(X, Y)
     print(f"\nload average {os.getloadavg()[0]:.2f} at the end.")
 
 
@@ -201,7 +257,7 @@ def print_scaling(X, Y, X_full, Y_full, repeats):
             own = [p.copy() for p in params]
 
             def step(X, Y, gradient=gradient, own=own):
-                own[:] = [p - LEARNING_RATE * g for p, g in zip(own, gradient(own, X, Y))]
+                own[:] = [p - LEARNING_RATE * g for p, g in zip(own, gradient(own, X, Y), strict=True)]
             impl[name] = (step, lambda a: a)
         return cpu_seconds_per_call(impl, batches, repeats)
 
@@ -226,9 +282,9 @@ def check_agreement(X, Y):
     params = init_params()
     reference = numpy_gradient(params, X, Y)
     worst = 0.0
-    for name, (gradient, _, convert) in trainers(params).items():
+    for gradient, _, convert in trainers(params).values():
         grads = gradient(convert(X), convert(Y))
-        for g, r in zip(grads, reference):
+        for g, r in zip(grads, reference, strict=True):
             g = g.detach().numpy() if isinstance(g, torch.Tensor) else g
             worst = max(worst, float(onp.max(onp.abs(g - r))))
     if worst > 1e-10:

@@ -29,7 +29,8 @@ from functools import lru_cache
 import graphviz
 import numpy as np
 
-from scratchgrad.graph import Node, argument_names, make_leaves, reverse_topological
+from scratchgrad.core import Node, make_leaves, topological_order
+from scratchgrad.trees import argument_names
 
 INSTALL_DOT = ("graphviz's `dot` program is not installed, so this graph is shown as text. "
                "To draw it: `conda install -c conda-forge graphviz`, `apt-get install graphviz`, "
@@ -113,7 +114,7 @@ def draw(fun, *args, **kwargs) -> Drawing:
     if isinstance(fun, Node):
         return drawing_of(fun)
     names = argument_names(fun)
-    traced = [make_leaves(arg, names[i] if i < len(names) else f"argument {i}")
+    traced = [make_leaves(arg, names[i] if i < len(names) else f"argument {i}")[0]
               if is_numeric(arg) else arg for i, arg in enumerate(args)]
     end = fun(*traced, **kwargs)
     if not isinstance(end, Node):
@@ -125,7 +126,7 @@ def draw(fun, *args, **kwargs) -> Drawing:
 def drawing_of(end: Node) -> Drawing:
     """A Drawing of ``end`` and every node it was computed from, inputs first."""
     drawing = Drawing(rankdir="LR")
-    order = reverse_topological(end)[::-1]
+    order = topological_order(end)
     number = {node: i for i, node in enumerate(order)}     # graphviz names: n0, n1, ...
     for node in order:
         shape = "×".join(map(str, node.shape)) or "scalar"
@@ -135,7 +136,7 @@ def drawing_of(end: Node) -> Drawing:
         else:
             drawing.node(f"n{number[node]}", f"{node.name or 'input'}\n{shape}",
                          shape="ellipse", style="filled", fillcolor="#e8e8e8")
-        for parent, _ in node.parents:
+        for _, parent in node.parents:
             drawing.edge(f"n{number[parent]}", f"n{number[node]}")
     return drawing
 

@@ -6,40 +6,46 @@ gradient of the loss with respect to ``x`` (same shape as ``x``): ``g`` times th
 Jacobian of ``ans`` with respect to ``x``, computed without ever building that
 Jacobian.  For ``multiply`` it is ``g * y``; for ``tanh``, ``g * (1 - ans**2)``.
 
-Each line below gives, for one operation, one VJP per argument, in the style of
-HIPS autograd's ``numpy_vjps.py``::
+Each line below is the one you wrote in notebook 14: a numpy function and one VJP
+*maker* per argument, in the style of HIPS autograd's ``numpy_vjps.py``::
 
-    defvjp(f, lambda ans, x, y: lambda g: <gradient for x>,
-              lambda ans, x, y: lambda g: <gradient for y>)
+    defvjp(np.multiply, lambda ans, x, y: lambda g: unbroadcast(g * y, x),
+                        lambda ans, x, y: lambda g: unbroadcast(g * x, y))
 
-The outer function is called during the forward pass with the result and the inputs
-(plain numpy values), and returns the VJP itself, a function of ``g`` that the
-backward walk calls once.  Everything here is plain numpy.
+The maker gets the result and the plain inputs (numpy values) of one call and returns
+the VJP itself, a function of ``g``; the backward walk calls both.  Everything here is
+plain numpy.  ``None`` marks an argument without a gradient (the condition of ``where``).
 
 Broadcasting is undone in one place.  When numpy stretches ``b`` of shape (25,) over
 the 64 rows of ``X @ W``, each entry of ``b`` is used 64 times, so its gradient is the
 sum of those 64 shares: :func:`unbroadcast` sums ``g`` back to the shape of the input.
 
-To teach scratchgrad a new operation, add a ``primitive`` and its ``defvjp`` line
-here (and its name in ``scratchgrad/numpy.py``).
+To teach scratchgrad a new operation, write its ``defvjp`` line (here, or in your own
+code: ``from scratchgrad import defvjp``); :func:`vjp_makers` looks a line up.
 """
 import operator
+from functools import partial
 
 import numpy as np
 
-from scratchgrad.graph import defvjp, no_vjp, nondifferentiable, primitive
-
-# --- the operations scratchgrad records: numpy's own functions, wrapped ---------------
-add, subtract, multiply, divide, negative, power = map(
-    primitive, (np.add, np.subtract, np.multiply, np.divide, np.negative, np.power))
-exp, log, tanh, sin, cos, sqrt, absolute, square = map(
-    primitive, (np.exp, np.log, np.tanh, np.sin, np.cos, np.sqrt, np.absolute, np.square))
-maximum, minimum, matmul, dot = map(primitive, (np.maximum, np.minimum, np.matmul, np.dot))
-sum, mean, transpose, reshape = map(primitive, (np.sum, np.mean, np.transpose, np.reshape))
-getitem = primitive(operator.getitem)   # x[index]
+from scratchgrad.arrays import nondifferentiable
+from scratchgrad.core import PRIMITIVES, VJPS, defvjp
+from scratchgrad.errors import name_of, no_vjp, unsupported_keyword
 
 
-# --- helpers: broadcasting, reductions, matrix products --------------------------------
+def vjp_makers(fun):
+    """The VJP makers of ``fun`` (a numpy function, e.g. ``np.tanh``) in scratchgrad's table.
+
+    A tuple with one maker per argument, ``maker(ans, *inputs, **kwargs) -> (g -> gradient)``,
+    as in notebook 14's table (None for an argument without a gradient).  The course's
+    self-checks take their reference VJPs from here.
+    """
+    if fun not in VJPS:
+        raise no_vjp(name_of(fun))
+    return VJPS[fun]
+
+
+# --- helpers: broadcasting, reductions, products ---------------------------------------
 
 def unbroadcast(g, x):
     """Sum g (the shape of a broadcast result) back to the shape of the input x.
@@ -57,6 +63,22 @@ def unbroadcast(g, x):
     return g
 
 
+def spread(g, x, axis, keepdims):
+    """Copy g, the gradient of a sum over ``axis``, back along that axis: the shape of x."""
+    if axis is not None and not keepdims:
+        g = np.expand_dims(g, axis)          # put back the summed axes, with length 1
+    return np.full(x.shape, g)
+
+
+def share_among_ties(g, ans, x, axis, keepdims):
+    """The gradient of a max or min over ``axis``: g goes to the entries equal to ans,
+    shared evenly where several are (as autograd shares it)."""
+    if axis is not None and not keepdims:
+        g, ans = np.expand_dims(g, axis), np.expand_dims(ans, axis)
+    chosen = x == ans
+    return g * chosen / np.sum(chosen, axis=axis, keepdims=True)
+
+
 def power_rule(x, y):
     """y * x**(y - 1), the derivative of x**y for x; 0 where y is 0, even at x = 0."""
     if isinstance(y, (int, float)):              # a number: usually 2, and x ** 2 -> 2 x
@@ -66,11 +88,22 @@ def power_rule(x, y):
     return y * x ** np.where(y, y - 1, 1.0)
 
 
-def spread(g, x, axis, keepdims):
-    """Copy g, the gradient of a sum over ``axis``, back along that axis: the shape of x."""
-    if axis is not None and not keepdims:
-        g = np.expand_dims(g, axis)          # put back the summed axes, with length 1
-    return np.full(x.shape, g)
+def log_base(x):
+    """log(x), for the exponent's gradient ans * log(x): 0 where x is 0 (x**y does not move
+    there for y > 0), nan where x < 0 (x**y has no derivative in y there), no warnings."""
+    return np.log(np.where(x > 0, x, np.where(x == 0, 1.0, np.nan)))
+
+
+def untranspose(g, axes):
+    """Undo ``np.transpose(x, axes)`` on g; negative axes count from the end."""
+    if axes is None:
+        return np.transpose(g)
+    return np.transpose(g, np.argsort([axis % g.ndim for axis in axes]))
+
+
+def unclipped(ans, a_min, a_max):
+    """Where clip left x as it was: ans equals neither bound (None: no bound)."""
+    return (ans != a_min) & (ans != a_max)
 
 
 def matmul_vjp_x(g, x, y):
@@ -110,45 +143,123 @@ def dot_vjp(matmul_vjp):
 
 def untake(g, index, x):
     """The gradient of x[index]: g put back where it was taken from, zeros elsewhere."""
-    out = np.zeros_like(x)
+    out = np.zeros(np.shape(x))
     np.add.at(out, index, g)                 # adds twice for an index taken twice
     return out
 
 
-# --- the table -------------------------------------------------------------------------
-defvjp(add,       lambda ans, x, y: lambda g: unbroadcast(g, x),
-                  lambda ans, x, y: lambda g: unbroadcast(g, y))
-defvjp(subtract,  lambda ans, x, y: lambda g: unbroadcast(g, x),
-                  lambda ans, x, y: lambda g: unbroadcast(-g, y))
-defvjp(multiply,  lambda ans, x, y: lambda g: unbroadcast(g * y, x),
-                  lambda ans, x, y: lambda g: unbroadcast(g * x, y))
-defvjp(divide,    lambda ans, x, y: lambda g: unbroadcast(g / y, x),
-                  lambda ans, x, y: lambda g: unbroadcast(-g * x / y**2, y))
-defvjp(negative,  lambda ans, x: lambda g: -g)
-defvjp(power,     lambda ans, x, y: lambda g: unbroadcast(g * power_rule(x, y), x),
-                  lambda ans, x, y: lambda g: unbroadcast(g * ans * np.log(np.where(x, x, 1.0)), y))
-defvjp(exp,       lambda ans, x: lambda g: g * ans)
-defvjp(log,       lambda ans, x: lambda g: g / x)
-defvjp(tanh,      lambda ans, x: lambda g: g * (1 - ans**2))
-defvjp(sin,       lambda ans, x: lambda g: g * np.cos(x))
-defvjp(cos,       lambda ans, x: lambda g: -g * np.sin(x))
-defvjp(sqrt,      lambda ans, x: lambda g: g * 0.5 / ans)
-defvjp(absolute,  lambda ans, x: lambda g: g * np.sign(x))
-defvjp(square,    lambda ans, x: lambda g: g * 2 * x)
-defvjp(maximum,   lambda ans, x, y: lambda g: unbroadcast(g * (x == ans) / (1.0 + (x == y)), x),
-                  lambda ans, x, y: lambda g: unbroadcast(g * (y == ans) / (1.0 + (x == y)), y))
-defvjp(minimum,   lambda ans, x, y: lambda g: unbroadcast(g * (x == ans) / (1.0 + (x == y)), x),
-                  lambda ans, x, y: lambda g: unbroadcast(g * (y == ans) / (1.0 + (x == y)), y))
-defvjp(matmul,    lambda ans, x, y: lambda g: matmul_vjp_x(g, x, y),
-                  lambda ans, x, y: lambda g: matmul_vjp_y(g, x, y))
-defvjp(dot,       dot_vjp(matmul_vjp_x), dot_vjp(matmul_vjp_y))
-defvjp(sum,       lambda ans, x, axis=None, keepdims=False: lambda g: spread(g, x, axis, keepdims))
-defvjp(mean,      lambda ans, x, axis=None, keepdims=False:
-                  lambda g: spread(g * ans.size / x.size, x, axis, keepdims))
-defvjp(transpose, lambda ans, x, axes=None:
-                  lambda g: np.transpose(g, None if axes is None else np.argsort(axes)))
-defvjp(reshape,   lambda ans, x, shape, order="C": lambda g: np.reshape(g, x.shape, order=order))
-defvjp(getitem,   lambda ans, x, index: lambda g: untake(g, index, x))
+def part_of(g, arrays, i, axis):
+    """The part of g, the gradient of a concatenation along axis, that came from arrays[i]."""
+    sizes = [np.size(a) if axis is None else np.shape(a)[axis] for a in arrays]
+    start = sum(sizes[:i])
+    part = np.take(g, range(start, start + sizes[i]), axis=0 if axis is None else axis)
+    return part.reshape(np.shape(arrays[i]))
+
+
+# --- functions of any number of arrays: concatenate and stack ------------------------------
+
+class EachArgument:
+    """The VJP makers of a function of any number of arrays: ``maker(i, ans, *args)`` for
+    argument i (autograd's ``defvjp_argnum``)."""
+
+    def __init__(self, maker):
+        self.maker = maker
+
+    def __getitem__(self, i):
+        return partial(self.maker, i)
+
+
+def defvjp_each(fun, maker):
+    recorded = defvjp(fun)
+    VJPS[fun] = EachArgument(maker)
+    return recorded
+
+
+def concatenate_args(axis, *arrays):
+    """``np.concatenate(arrays, axis)``, each array an argument of its own, so that any can be traced."""
+    return np.concatenate(arrays, axis)
+
+
+def stack_args(axis, *arrays):
+    """``np.stack(arrays, axis)``, each array an argument of its own."""
+    return np.stack(arrays, axis)
+
+
+def concatenate(arrays, axis=0, **options):
+    """numpy.concatenate, recorded when any of the arrays is traced."""
+    if options:
+        raise unsupported_keyword("numpy.concatenate", f"the keyword {next(iter(options))}=",
+                                  next(iter(options)), ["axis"])
+    return PRIMITIVES[concatenate_args](axis, *arrays)
+
+
+def stack(arrays, axis=0, **options):
+    """numpy.stack, recorded when any of the arrays is traced."""
+    if options:
+        raise unsupported_keyword("numpy.stack", f"the keyword {next(iter(options))}=",
+                                  next(iter(options)), ["axis"])
+    return PRIMITIVES[stack_args](axis, *arrays)
+
+
+# --- the table ---------------------------------------------------------------------------
+defvjp(np.add,         lambda ans, x, y: lambda g: unbroadcast(g, x),
+                       lambda ans, x, y: lambda g: unbroadcast(g, y))
+defvjp(np.subtract,    lambda ans, x, y: lambda g: unbroadcast(g, x),
+                       lambda ans, x, y: lambda g: unbroadcast(-g, y))
+defvjp(np.multiply,    lambda ans, x, y: lambda g: unbroadcast(g * y, x),
+                       lambda ans, x, y: lambda g: unbroadcast(g * x, y))
+defvjp(np.divide,      lambda ans, x, y: lambda g: unbroadcast(g / y, x),
+                       lambda ans, x, y: lambda g: unbroadcast(-g * x / y**2, y))
+defvjp(np.negative,    lambda ans, x: lambda g: -g)
+defvjp(np.power,       lambda ans, x, y: lambda g: unbroadcast(g * power_rule(x, y), x),
+                       lambda ans, x, y: lambda g: unbroadcast(g * ans * log_base(x), y))
+defvjp(np.exp,         lambda ans, x: lambda g: g * ans)
+defvjp(np.log,         lambda ans, x: lambda g: g / x)
+defvjp(np.tanh,        lambda ans, x: lambda g: g * (1 - ans**2))
+defvjp(np.sin,         lambda ans, x: lambda g: g * np.cos(x))
+defvjp(np.cos,         lambda ans, x: lambda g: -g * np.sin(x))
+defvjp(np.sqrt,        lambda ans, x: lambda g: g * 0.5 / ans)
+defvjp(np.absolute,    lambda ans, x: lambda g: g * np.sign(x))
+defvjp(np.square,      lambda ans, x: lambda g: g * 2 * x)
+defvjp(np.maximum,     lambda ans, x, y: lambda g: unbroadcast(g * (x == ans) / (1.0 + (x == y)), x),
+                       lambda ans, x, y: lambda g: unbroadcast(g * (y == ans) / (1.0 + (x == y)), y))
+defvjp(np.minimum,     lambda ans, x, y: lambda g: unbroadcast(g * (x == ans) / (1.0 + (x == y)), x),
+                       lambda ans, x, y: lambda g: unbroadcast(g * (y == ans) / (1.0 + (x == y)), y))
+defvjp(np.logaddexp,   lambda ans, x, y: lambda g: unbroadcast(g * np.exp(x - ans), x),
+                       lambda ans, x, y: lambda g: unbroadcast(g * np.exp(y - ans), y))
+defvjp(np.where,       None,
+                       lambda ans, c, x, y: lambda g: unbroadcast(np.where(c, g, 0.0), x),
+                       lambda ans, c, x, y: lambda g: unbroadcast(np.where(c, 0.0, g), y))
+defvjp(np.clip,        lambda ans, x, a_min=None, a_max=None:
+                       lambda g: unbroadcast(g * unclipped(ans, a_min, a_max), x),
+                       lambda ans, x, a_min=None, a_max=None:
+                       lambda g: unbroadcast(g * (ans == a_min), a_min),
+                       lambda ans, x, a_min=None, a_max=None:
+                       lambda g: unbroadcast(g * (ans == a_max), a_max))
+defvjp(np.matmul,      lambda ans, x, y: lambda g: matmul_vjp_x(g, x, y),
+                       lambda ans, x, y: lambda g: matmul_vjp_y(g, x, y))
+defvjp(np.dot,         dot_vjp(matmul_vjp_x), dot_vjp(matmul_vjp_y))
+defvjp(np.sum,         lambda ans, x, axis=None, keepdims=False:
+                       lambda g: spread(g, x, axis, keepdims))
+defvjp(np.mean,        lambda ans, x, axis=None, keepdims=False:
+                       lambda g: spread(g * ans.size / x.size, x, axis, keepdims))
+defvjp(np.max,         lambda ans, x, axis=None, keepdims=False:
+                       lambda g: share_among_ties(g, ans, x, axis, keepdims))
+defvjp(np.min,         lambda ans, x, axis=None, keepdims=False:
+                       lambda g: share_among_ties(g, ans, x, axis, keepdims))
+defvjp(np.transpose,   lambda ans, x, axes=None: lambda g: untranspose(g, axes))
+defvjp(np.reshape,     lambda ans, x, shape, order="C", copy=None:
+                       lambda g: np.reshape(g, np.shape(x), order=order))
+defvjp(np.expand_dims, lambda ans, x, axis: lambda g: np.reshape(g, np.shape(x)))
+defvjp(operator.getitem, lambda ans, x, index: lambda g: untake(g, index, x))   # x[index]
+defvjp_each(concatenate_args, lambda i, ans, axis, *arrays:
+                              lambda g: part_of(g, arrays, i - 1, axis))
+defvjp_each(stack_args,       lambda i, ans, axis, *arrays: lambda g: np.take(g, i - 1, axis))
+
+defvjp(np.amax, *VJPS[np.max])          # numpy's other names for max and min
+defvjp(np.amin, *VJPS[np.min])
+PRIMITIVES[np.concatenate] = concatenate   # numpy.concatenate([x, y]) takes a list
+PRIMITIVES[np.stack] = stack
 
 # Results that carry no gradient (indices, booleans, shapes, values that are flat almost
 # everywhere): these numpy functions take a traced value's plain numbers and return

@@ -25,53 +25,19 @@ import numpy as np
 from demystify.checks.core import (FUNCTION, CheckFailed, call, expect_array, expect_true, fail,
                                    passed)
 from demystify.checks.wrapper import _graph_nodes as _nodes
-from demystify.reference import SEED, numerical_gradient
 from demystify.checks.unfinished import explain_unfinished
+from demystify.reference import SEED, numerical_gradient
+from scratchgrad.vjps import unbroadcast as _unbroadcast
+from scratchgrad.vjps import vjp_makers
 
 NOTEBOOK = "14-backprop-exercises"   # the exercise notebook these checks serve
 explain_unfinished(NOTEBOOK)   # Run All on the untouched exercise: one line per stopped cell
 
-# --- the reference: one VJP per input, and the walk ----------------------------------
+# --- the reference: one VJP per input (scratchgrad's table), and the walk ----------------
 
-
-def _unbroadcast(g, x):
-    while np.ndim(g) > np.ndim(x):
-        g = np.sum(g, axis=0)
-    for axis, length in enumerate(np.shape(x)):
-        if length == 1 and np.shape(g)[axis] != 1:
-            g = np.sum(g, axis=axis, keepdims=True)
-    return g
-
-
-def _spread(g, x, axis=None, keepdims=False):
-    if axis is not None and not keepdims:
-        g = np.expand_dims(g, axis)
-    return np.full(np.shape(x), g)
-
-
-_REFERENCE = {
-    np.add: (lambda ans, x, y: lambda g: _unbroadcast(g, x),
-             lambda ans, x, y: lambda g: _unbroadcast(g, y)),
-    np.subtract: (lambda ans, x, y: lambda g: _unbroadcast(g, x),
-                  lambda ans, x, y: lambda g: _unbroadcast(-g, y)),
-    np.multiply: (lambda ans, x, y: lambda g: _unbroadcast(g * y, x),
-                  lambda ans, x, y: lambda g: _unbroadcast(g * x, y)),
-    np.divide: (lambda ans, x, y: lambda g: _unbroadcast(g / y, x),
-                lambda ans, x, y: lambda g: _unbroadcast(-g * x / y**2, y)),
-    np.negative: (lambda ans, x: lambda g: -g,),
-    np.power: (lambda ans, x, y: lambda g: _unbroadcast(g * y * x ** (y - 1), x),
-               lambda ans, x, y: lambda g: _unbroadcast(
-                   g * ans * np.log(np.where(x > 0, x, np.nan)), y)),
-    np.tanh: (lambda ans, x: lambda g: g * (1 - ans**2),),
-    np.exp: (lambda ans, x: lambda g: g * ans,),
-    np.log: (lambda ans, x: lambda g: g / x,),
-    np.matmul: (lambda ans, x, y: lambda g: g @ y.T,
-                lambda ans, x, y: lambda g: x.T @ g),
-    np.transpose: (lambda ans, x: lambda g: np.transpose(g),),
-    np.sum: (lambda ans, x, axis=None, keepdims=False: lambda g: _spread(g, x, axis, keepdims),),
-    np.mean: (lambda ans, x, axis=None, keepdims=False:
-              lambda g: _spread(g, x, axis, keepdims) * np.size(ans) / np.size(x),),
-}
+_REFERENCE = {fun: vjp_makers(fun) for fun in (
+    np.add, np.subtract, np.multiply, np.divide, np.negative, np.power, np.tanh, np.exp,
+    np.log, np.matmul, np.transpose, np.sum, np.mean)}
 
 
 def _walk(output, mode: str = "right"):
