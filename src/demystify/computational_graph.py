@@ -155,7 +155,7 @@ from collections import Counter
 
 def backward_counting(output):
     """backward(), in the order autograd and PyTorch use: a node passes its gradient on as
-    soon as every one of its uses has sent it a share."""
+    soon as every node that uses it has sent it a share (one per use)."""
     nodes = graph_nodes(output)
     uses = Counter(parent for node in nodes for parent in node.parents)
     for node in nodes:
