@@ -708,3 +708,43 @@ def test_every_check_answers_garbage_in_place_of_node_or_wnp_with_a_sentence(giv
     backward = make_backward(solution_table())
     answers_in_a_sentence(check_backward, backward, given_instead)
     answers_in_a_sentence(check_grad, make_grad(backward, Node), given_instead)
+
+
+def test_the_exponents_log_without_where_is_named_for_the_warnings_it_gives(table):
+    table[np.power] = (table[np.power][0],
+                       lambda ans, x, y: lambda g: unbroadcast(g * ans * np.log(x), y))
+    text = failure(check_vjps, table, np.power)
+    assert "takes the log of entries x <= 0 for (Ŷ - Y) ** 2" in text
+    assert "np.log(np.where(x > 0, x, np.nan))" in text
+
+
+@pytest.mark.parametrize("maker", [
+    lambda ans, x, y: lambda g: unbroadcast(g * y * ans / x, x),        # x ** (y - 1) = ans / x
+    lambda ans, x, y: lambda g: unbroadcast(g * y * np.power(x, y - 1), x),
+], ids=["y * ans / x", "np.power"])
+def test_equivalent_power_vjps_pass(table, maker, capsys):
+    table[np.power] = (maker, table[np.power][1])
+    check_vjps(table, np.power)
+    assert "✓ the VJPs of power match" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("first, second", [
+    (lambda ans, x, y: lambda g: np.dot(g, y.T), lambda ans, x, y: lambda g: np.dot(x.T, g)),
+    (lambda ans, x, y: lambda g: (y @ g.T).T, lambda ans, x, y: lambda g: (g.T @ x).T),
+], ids=["np.dot", "transposed products"])
+def test_equivalent_matmul_vjps_pass(table, first, second, capsys):
+    table[np.matmul] = (first, second)
+    check_vjps(table, np.matmul)
+    assert "✓ the VJPs of matmul match" in capsys.readouterr().out
+
+
+def test_unbroadcast_to_the_other_input_is_named(table):
+    table[np.multiply] = (table[np.multiply][0],
+                          lambda ans, x, y: lambda g: unbroadcast(g * x, x))
+    text = failure(check_vjps, table, np.multiply)
+    assert "Wrap the VJP in unbroadcast(..., y), with y as its second argument" in text
+    table[np.multiply] = (table[np.multiply][0],
+                          lambda ans, x, y: lambda g: unbroadcast(g * x, x) if x.shape == (1, 4) else
+                          unbroadcast(g * x, y))         # the slip, where the shapes tell it apart
+    text = failure(check_vjps, table, np.multiply)
+    assert "That is the shape of x: unbroadcast sums g back to the shape of its second argument" in text

@@ -327,9 +327,27 @@ def check_vjps(vjps, *funs) -> None:
                                                 f"Compute it with numpy from g: {formulas[i]}."))
                 expected = numerical_gradient(_along(G, fun, inputs, kwargs, i), inputs[i])
                 _compare(fun, i, ours, expected, inputs, kwargs, ans, G, where)
+        if fun is np.power:
+            _expect_quiet_exponent(makers[1], rng)
     names = ", ".join(fun.__name__ for fun in funs)
     passed(f"the VJPs of {names} match finite differences for every input, "
            "on shapes that broadcast.")
+
+
+def _expect_quiet_exponent(make_vjp, rng) -> None:
+    """The exponent's VJP on (Ŷ - Y) ** 2, where the base has entries <= 0: nan there, no warning."""
+    x, y = rng.normal(size=(3, 4)), np.array(2.0)
+    what = "the VJP of power w.r.t. the exponent y"
+    with np.errstate(divide="raise", invalid="raise"):
+        vjp = call(make_vjp, x ** y, x, y, name=what, signature="lambda ans, x, y: lambda g: ...",
+                   returns=FUNCTION)
+        outcome = call(vjp, np.ones((3, 4)), name=what, signature="lambda g: ...",
+                       may_raise=FloatingPointError)
+    if isinstance(outcome, FloatingPointError):
+        fail(f"{what} takes the log of entries x <= 0 for (Ŷ - Y) ** 2, and numpy warns "
+             f"({outcome}) at every step of training.",
+             "The log exists only where x > 0: np.log(np.where(x > 0, x, np.nan)) gives the "
+             "constant 2, whose gradient nobody uses, a quiet nan.")
 
 
 def _described(value) -> str:
@@ -373,11 +391,17 @@ def _compare(fun, i, ours, expected, inputs, kwargs, ans, G, where) -> None:
                                                            np.divide, np.power)
     if broadcast and shape is not None and shape != np.shape(x_i) and np.size(ours) > np.size(x_i):
         name = _SPEC[fun][0][i].split()[-1]
+        other = "xy"[1 - i]
+        to_other = shape == np.shape(inputs[1 - i]) != np.shape(ans)
         fail(f"{what} returned shape {shape} {where}; expected {np.shape(x_i)}, the shape of "
-             f"{name}.", f"{name} was broadcast: numpy used each of its entries several times, "
-             "so its gradient is the sum of those shares. Wrap the VJP in "
-             f"unbroadcast(..., {name}): once, in the table, never by summing bias gradients "
-             "by hand in the training code.")
+             f"{name}.", (f"That is the shape of {other}: unbroadcast sums g back to the shape of "
+                          f"its second argument, so the VJP for {name} ends with "
+                          f"unbroadcast(..., {name})." if to_other else
+                          f"{name} was broadcast: numpy used each of its entries several times, "
+                          "so its gradient is the sum of those shares. Wrap the VJP in "
+                          f"unbroadcast(..., {name}), with {name} as its second argument: once, in "
+                          "the table, never by summing bias gradients by hand in the training "
+                          "code."))
     try:
         expect_array(ours, expected, "it", rtol=1e-5, atol=1e-6,
                      mistakes=_mistakes(fun, i, ans, inputs, G))
@@ -385,7 +409,8 @@ def _compare(fun, i, ours, expected, inputs, kwargs, ans, G, where) -> None:
         problem, _, hint = str(error).removeprefix("✗ ").partition("\n")
         hints = [line.strip() for line in hint.split("\n") if line.strip()]
         fail(f"{what} is wrong for {_shapes(inputs, kwargs)}: {problem}",
-             "\n".join(hints + [f"Expected {formula}."]))
+             "\n".join(hints + [f"Expected {formula}. (Hint 2 below the exercise shows the "
+                                 "shape of the line.)"]))
 
 
 # --- a VJP missing from the table, seen from the walk or from grad ----------------------
