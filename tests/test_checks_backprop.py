@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from autograd import grad as autograd_grad
 
+from demystify.checks import CheckFailed
 from demystify.checks.backprop import (_REFERENCE, _shared_graph, _walk, check_backward,
                                        check_grad, check_vjps)
 from demystify.reference import SEED, numerical_gradient
@@ -366,7 +367,7 @@ def test_a_vjp_missing_from_the_table_is_blamed_on_the_table_not_the_walk(table,
     backward = make_backward(table) if careful else walk_without_membership_check(table)
     text = failure(check_backward, backward, Node)
     assert text.startswith("✗ backward stopped at exp, which has no VJP in the table yet")
-    assert "complete the table in exercises 1 and 2" in text
+    assert "run the cells that fill the table" in text
     assert "not written yet" not in text and "before any gradient" not in text
 
 
@@ -462,3 +463,254 @@ def test_grad_built_on_a_wrong_table_differs_from_autograd(table):
     text = failure(check_grad, make_grad(make_backward(table), Node), wnp)
     assert text.startswith("✗ grad(f, argnum=1)(x, y), for f(x, y) = sum(tanh(x) * y + x**2 / y), "
                            "has the right shape but different values")
+
+
+# --- the table: what people really put in it ------------------------------------------------
+
+def test_an_empty_table_is_not_passed(table):
+    assert "the VJP table is empty" in failure(check_vjps, {})
+    assert "no entry for np.divide yet" in failure(check_vjps, {}, np.divide)
+
+
+def test_with_no_functions_named_every_known_entry_of_the_table_is_checked(table, capsys):
+    check_vjps(table)
+    assert "✓ the VJPs of add, subtract, multiply, divide, negative, power, tanh, exp, log, matmul, " \
+           "transpose, sum, mean match" in capsys.readouterr().out
+    table[np.mean] = table[np.sum]
+    assert "the VJP of mean w.r.t. x is wrong" in failure(check_vjps, table)
+
+
+def test_a_bare_function_in_the_table_is_told_to_be_a_tuple_of_makers(table):
+    """It used to end in "'function' object is not iterable"."""
+    table[np.divide] = table[np.divide][0]
+    text = failure(check_vjps, table, np.divide)
+    assert text.startswith("✗ VJPS[np.divide] is a function; expected a tuple of VJP makers, one per input.")
+    assert "defvjp(np.divide, lambda ans, x, y: lambda g: ..., lambda ans, x, y: lambda g: ...)" in text
+
+
+@pytest.mark.parametrize("vjps, message", [
+    (None, "check_vjps was given None as the table"),
+    ([np.add], "check_vjps was given a list as the table"),
+    ("VJPS", "check_vjps was given a str as the table"),
+])
+def test_something_else_than_the_table_is_named(vjps, message):
+    assert message in failure(check_vjps, vjps, np.divide)
+
+
+@pytest.mark.parametrize("fun, message", [
+    (np.sin, "check_vjps cannot check np.sin"), ("divide", "check_vjps cannot check a str"),
+])
+def test_a_function_the_check_does_not_know_is_named(table, fun, message):
+    text = failure(check_vjps, table, fun)
+    assert message in text and "np.divide, np.negative" in text
+
+
+def test_a_vjp_that_returns_a_list_is_told_to_return_an_array(table):
+    table[np.exp] = (lambda ans, x: lambda g: (g * ans).tolist(),)
+    text = failure(check_vjps, table, np.exp)
+    assert "the VJP of exp w.r.t. x returned a list; expected a numpy array, the gradient of x." in text
+
+
+def test_a_vjp_of_the_wrong_shape_is_named_not_a_broadcast_error(table):
+    table[np.exp] = (lambda ans, x: lambda g: np.ones((2, 2)),)
+    text = failure(check_vjps, table, np.exp)
+    assert "has shape (2, 2); expected (3, 4)" in text and "Expected g * ans." in text
+
+
+# --- the walk: other correct orders pass, forward walks are named as such --------------------
+
+def walk_autograd_style(vjps):
+    """autograd's toposort: count each node's children, pop a node once all have passed."""
+    def backward(output):
+        child_counts, stack = {}, [output]
+        while stack:
+            node = stack.pop()
+            if node in child_counts:
+                child_counts[node] += 1
+            else:
+                child_counts[node] = 1
+                stack.extend(node.parents)
+        grads = {output: np.ones_like(output.value)}
+        childless = [output]
+        while childless:
+            node = childless.pop()
+            if node.fun is not None:
+                if node.fun not in vjps:
+                    raise NotImplementedError(f"no VJP for {node.op}")
+                values = [p.value for p in node.parents]
+                for parent, make in zip(node.parents, vjps[node.fun], strict=True):
+                    grads[parent] = grads.get(parent, 0) + make(node.value, *values, **node.kwargs)(grads[node])
+            for parent in node.parents:
+                if child_counts[parent] == 1:
+                    childless.append(parent)
+                else:
+                    child_counts[parent] -= 1
+        return grads
+    return backward
+
+
+def walk_ready_queue(vjps):
+    """PyTorch's way: dependencies counted first, a first-in first-out queue of ready nodes, and
+    gradients gathered in a defaultdict with += (safe: 0 + share makes a new array)."""
+    from collections import defaultdict, deque
+
+    def backward(output):
+        dependencies, seen, stack = defaultdict(int), {output}, [output]
+        while stack:
+            for parent in stack.pop().parents:
+                dependencies[parent] += 1
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        grads = defaultdict(int)
+        grads[output] = np.ones_like(output.value)
+        ready = deque([output])
+        while ready:
+            node = ready.popleft()
+            if node.fun is None:
+                continue
+            if node.fun not in vjps:
+                raise KeyError(node.fun)
+            values = [p.value for p in node.parents]
+            for parent, make in zip(node.parents, vjps[node.fun], strict=True):
+                grads[parent] += make(node.value, *values, **node.kwargs)(grads[node])
+                dependencies[parent] -= 1
+                if dependencies[parent] == 0:
+                    ready.append(parent)
+        return dict(grads)
+    return backward
+
+
+@pytest.mark.parametrize("walk", [walk_autograd_style, walk_ready_queue], ids=lambda w: w.__name__)
+def test_a_dependency_counting_walk_passes_the_walk_and_grad(table, walk, capsys):
+    Node, wnp = node_and_wnp()
+    backward = walk(table)
+    check_backward(backward, Node)
+    check_grad(make_grad(backward, Node), wnp)
+    assert capsys.readouterr().out.count("✓") == 2
+
+
+def test_a_grad_that_returns_grads_get_x_0_for_an_unused_argument_is_told_to_give_zeros(table):
+    Node, wnp = node_and_wnp()
+    backward = make_backward(table)
+
+    def grad(fun, argnum=0):
+        def gradient(*args):
+            args = list(args)
+            x = args[argnum] = Node(args[argnum])
+            return backward(fun(*args)).get(x, 0)
+        return gradient
+    text = failure(check_grad, grad, wnp)
+    assert "has shape (); expected (3, 4)" in text and "zeros when x is not used" in text
+
+
+def node_class_that_prints_its_operation():
+    Node, wnp = node_and_wnp()
+    Node.__repr__ = lambda self: f"Node({self.op}, shape={self.shape})"   # as the notebook's
+    return Node, wnp
+
+
+def test_a_forward_walk_is_not_told_that_tanh_has_no_vjp(table):
+    """Its KeyError names a Node (tanh), not a numpy function: the walk is at fault, not the table."""
+    Node, _ = node_class_that_prints_its_operation()
+    text = failure(check_backward, make_backward(table, "forward"), Node)
+    assert "no VJP" not in text
+    assert "KeyError: Node(tanh, shape=(2, 3))" in text and "reached a node before any gradient" in text
+    assert "backward_counting" in text
+
+
+def test_a_forward_walk_that_takes_missing_gradients_as_zero_is_named(table):
+    Node, _ = node_class_that_prints_its_operation()
+
+    def backward(output):
+        grads = {output: np.ones_like(output.value)}
+        for node in topological_order(output):
+            if node.fun is None:
+                continue
+            g = grads.get(node, np.zeros_like(node.value))
+            values = [p.value for p in node.parents]
+            for parent, make in zip(node.parents, table[node.fun], strict=True):
+                grads[parent] = grads.get(parent, 0) + make(node.value, *values, **node.kwargs)(g)
+        return grads
+    assert "Nothing reached x: the walk went forwards" in failure(check_backward, backward, Node)
+
+
+# --- garbage: a sentence, never a traceback -------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from garbage import garbage, garbage_function  # noqa: E402
+
+GARBAGE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def answers_in_a_sentence(check, *args):
+    try:
+        check(*args)
+    except CheckFailed as error:
+        assert str(error).startswith("✗ ")
+    else:
+        raise AssertionError(f"{check.__name__} passed garbage: {args}")
+
+
+@GARBAGE
+@given(answer=st.one_of(garbage(), garbage_function()))
+def test_every_check_answers_garbage_in_place_of_the_attendees_code_with_a_sentence(answer):
+    Node, wnp = node_and_wnp()
+    table = solution_table()
+    answers_in_a_sentence(check_vjps, answer, np.divide)
+    answers_in_a_sentence(check_vjps, {**table, np.divide: answer}, np.divide)
+    answers_in_a_sentence(check_vjps, {**table, np.divide: (answer, answer)}, np.divide)
+    answers_in_a_sentence(check_vjps, table, answer)
+    answers_in_a_sentence(check_backward, answer, Node)
+    answers_in_a_sentence(check_grad, answer, wnp)
+
+
+@GARBAGE
+@given(given_instead=st.one_of(garbage(), garbage_function()))
+def test_every_check_answers_garbage_in_place_of_node_or_wnp_with_a_sentence(given_instead):
+    Node, wnp = node_and_wnp()
+    backward = make_backward(solution_table())
+    answers_in_a_sentence(check_backward, backward, given_instead)
+    answers_in_a_sentence(check_grad, make_grad(backward, Node), given_instead)
+
+
+def test_the_exponents_log_without_where_is_named_for_the_warnings_it_gives(table):
+    table[np.power] = (table[np.power][0],
+                       lambda ans, x, y: lambda g: unbroadcast(g * ans * np.log(x), y))
+    text = failure(check_vjps, table, np.power)
+    assert "takes the log of entries x <= 0 for (Ŷ - Y) ** 2" in text
+    assert "np.log(np.where(x > 0, x, np.nan))" in text
+
+
+@pytest.mark.parametrize("maker", [
+    lambda ans, x, y: lambda g: unbroadcast(g * y * ans / x, x),        # x ** (y - 1) = ans / x
+    lambda ans, x, y: lambda g: unbroadcast(g * y * np.power(x, y - 1), x),
+], ids=["y * ans / x", "np.power"])
+def test_equivalent_power_vjps_pass(table, maker, capsys):
+    table[np.power] = (maker, table[np.power][1])
+    check_vjps(table, np.power)
+    assert "✓ the VJPs of power match" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("first, second", [
+    (lambda ans, x, y: lambda g: np.dot(g, y.T), lambda ans, x, y: lambda g: np.dot(x.T, g)),
+    (lambda ans, x, y: lambda g: (y @ g.T).T, lambda ans, x, y: lambda g: (g.T @ x).T),
+], ids=["np.dot", "transposed products"])
+def test_equivalent_matmul_vjps_pass(table, first, second, capsys):
+    table[np.matmul] = (first, second)
+    check_vjps(table, np.matmul)
+    assert "✓ the VJPs of matmul match" in capsys.readouterr().out
+
+
+def test_unbroadcast_to_the_other_input_is_named(table):
+    table[np.multiply] = (table[np.multiply][0],
+                          lambda ans, x, y: lambda g: unbroadcast(g * x, x))
+    text = failure(check_vjps, table, np.multiply)
+    assert "Wrap the VJP in unbroadcast(..., y), with y as its second argument" in text
+    table[np.multiply] = (table[np.multiply][0],
+                          lambda ans, x, y: lambda g: unbroadcast(g * x, x) if x.shape == (1, 4) else
+                          unbroadcast(g * x, y))         # the slip, where the shapes tell it apart
+    text = failure(check_vjps, table, np.multiply)
+    assert "That is the shape of x: unbroadcast sums g back to the shape of its second argument" in text

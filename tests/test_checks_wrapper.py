@@ -3,37 +3,21 @@
 The solution below is the notebook's, rebuilt per test on a fresh Node class so that a
 wrong operator in one test cannot leak into another.
 """
-import graphviz
+import math
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import solution_graph
-from demystify.checks.wrapper import (check_draw, check_loss, check_operators,
-                                      check_topological_order, check_wrap)
-from demystify.drawing import Drawing
+from demystify.checks import CheckFailed
+from demystify.checks.wrapper import check_loss, check_operators, check_replay, check_wrap
 from failures import failure
-from solution_graph import (breadth_first, install_operators, make_node_class, make_wnp, make_wrap,
-                            topological_order)
+from solution_graph import install_operators, make_node_class, make_wnp, make_wrap, topological_order
 
 
 # --- the solution, as in solutions/12-numpy-wrapper-exercises.ipynb -------------------------
-
-def make_draw(order=topological_order, name=lambda node, i: f"node{i}",
-              label=lambda node: f"{node.op}\n{node.shape}", reverse=False, edges=True):
-    def draw(output):
-        drawing = Drawing()
-        nodes = order(output)
-        names = {node: name(node, i) for i, node in enumerate(nodes)}
-        for node in nodes:
-            drawing.node(names[node], label(node))
-            for parent in node.parents if edges else ():
-                if reverse:
-                    drawing.edge(names[node], names[parent])
-                else:
-                    drawing.edge(names[parent], names[node])
-        return drawing
-    return draw
-
 
 def make_loss(wnp, tanh=None, last_tanh=True, reduce=None):
     tanh = tanh or wnp.tanh
@@ -55,14 +39,24 @@ def solution():
 
 # --- the solution passes every check ------------------------------------------------------
 
+def replay(output, new_values):
+    """The notebook's solution of exercise 4."""
+    values = {}
+    for node in topological_order(output):
+        if node.fun is None:
+            values[node] = new_values.get(node, node.value)
+        else:
+            values[node] = node.fun(*[values[parent] for parent in node.parents], **node.kwargs)
+    return values[output]
+
+
 def test_the_solution_passes_every_check(solution, capsys):
     check_wrap(solution.wrap, solution.Node)
     check_operators(solution.Node)
-    check_topological_order(topological_order, solution.Node)
-    check_draw(make_draw(), solution.Node)
     check_loss(make_loss(solution.wnp), solution.Node)
+    check_replay(replay, solution.Node)
     out = capsys.readouterr().out
-    assert out.count("✓") == 5
+    assert out.count("✓") == 4
     assert "21 nodes: 12 operations (3 matmul, 3 add, 3 tanh, 1 subtract, 1 power, 1 mean) and 9 leaves" in out
 
 
@@ -251,95 +245,6 @@ def test_missing_transpose_is_named():
     assert "x.T raised AttributeError: Node has no T yet." in failure(check_operators, Node)
 
 
-# --- topological order --------------------------------------------------------------------
-
-def test_recursion_without_a_seen_set_repeats_shared_nodes(solution):
-    def order(output):
-        nodes = []
-        for parent in output.parents:
-            nodes += order(parent)
-        return nodes + [output]
-    text = failure(check_topological_order, order, solution.Node)
-    assert "node appears 3 times" in text and "keep a set of the nodes already seen" in text
-
-
-def test_recursive_order_hits_the_recursion_limit_on_a_long_chain(solution):
-    def order(output):
-        nodes, seen = [], set()
-
-        def visit(node):
-            if node in seen:
-                return
-            seen.add(node)
-            for parent in node.parents:
-                visit(parent)
-            nodes.append(node)
-        visit(output)
-        return nodes
-    text = failure(check_topological_order, order, solution.Node)
-    assert "your topological_order, on a chain of 3,000 operations, raised RecursionError" in text
-    assert "not by recursion" in text
-
-
-def test_output_first_order_is_named_as_reversed(solution):
-    text = failure(check_topological_order, lambda out: topological_order(out)[::-1], solution.Node)
-    assert "the order is reversed" in text
-
-
-def test_order_without_leaves_is_missing_nodes(solution):
-    def order(output):
-        return [node for node in topological_order(output) if node.parents]
-    text = failure(check_topological_order, order, solution.Node)
-    assert "3 of the graph's 11 nodes are missing" in text and "leaves" in text
-
-
-def test_order_that_is_not_sorted_names_the_node_before_its_parent(solution):
-    def order(output):  # breadth-first from the output, then reversed: not topological here
-        return breadth_first(output)[::-1]
-    text = failure(check_topological_order, order, solution.Node)
-    assert "comes before its parent" in text and "node.number" in text
-
-
-def test_order_that_returns_nothing_is_told_to_return(solution):
-    assert "forget to `return`" in failure(check_topological_order, lambda out: None, solution.Node)
-
-
-# --- draw ---------------------------------------------------------------------------------
-
-def test_drawing_named_by_creation_number_passes(solution, capsys):
-    check_draw(make_draw(name=lambda node, i: f"n{node.number}"), solution.Node)
-    assert "✓ draw shows all 11 nodes" in capsys.readouterr().out
-
-
-def test_names_that_collide_merge_nodes(solution):
-    text = failure(check_draw, make_draw(name=lambda node, i: node.op), solution.Node)
-    assert "Two Nodes got the same name" in text
-
-
-def test_names_from_id_are_rejected_as_unstable(solution):
-    text = failure(check_draw, make_draw(name=lambda node, i: str(id(node))), solution.Node)
-    assert "names change from run to run" in text and "id(node)" in text
-
-
-def test_arrows_from_child_to_parent_are_named(solution):
-    assert "the arrows point from child to parent" in failure(
-        check_draw, make_draw(reverse=True), solution.Node)
-
-
-def test_label_without_the_shape_is_named(solution):
-    text = failure(check_draw, make_draw(label=lambda node: node.op), solution.Node)
-    assert "is labelled 'leaf'" in text and "operation and its shape" in text
-
-
-def test_missing_edges_are_named(solution):
-    assert "has no arrow from the" in failure(check_draw, make_draw(edges=False), solution.Node)
-
-
-def test_returning_a_bare_digraph_is_told_to_return_a_drawing(solution):
-    assert "draw returned a Digraph; expected a Drawing." in failure(
-        check_draw, lambda output: graphviz.Digraph(), solution.Node)
-
-
 # --- the network's loss -------------------------------------------------------------------
 
 def test_square_of_the_mean_error_is_named_as_the_original_mistake(solution):
@@ -375,3 +280,219 @@ def test_loss_that_returns_the_plain_value_is_told_to_return_a_node(solution):
     right = make_loss(solution.wnp)
     text = failure(check_loss, lambda *args: right(*args).value, solution.Node)
     assert "loss returned a numpy array of shape (); expected a Node." in text
+
+
+@pytest.mark.parametrize("reduce", [
+    lambda wnp, err, n: wnp.sum(err ** 2) / (2 * n),                 # the formula printed above it
+    lambda wnp, err, n: wnp.sum(err * err) * (1 / (2 * n)),
+    lambda wnp, err, n: wnp.mean(err ** 2),
+    lambda wnp, err, n: wnp.sum(wnp.sum(err ** 2, axis=1), axis=0) / (2 * n),
+    lambda wnp, err, n: wnp.mean(wnp.mean(err ** 2, axis=0)),
+], ids=["sum / 2n", "sum * 1/2n", "mean", "sums over each axis", "mean of means"])
+def test_any_formula_with_the_right_value_passes(solution, reduce, capsys):
+    wnp = solution.wnp
+
+    def loss(W1, b1, W2, b2, W3, b3, X, Y):
+        H1 = wnp.tanh(X @ W1 + b1)
+        H2 = wnp.tanh(H1 @ W2 + b2)
+        return reduce(wnp, wnp.tanh(H2 @ W3 + b3) - Y, X.shape[0])
+    check_loss(loss, solution.Node)
+    assert "✓ loss is the mean squared error" in capsys.readouterr().out
+
+
+def test_a_tanh_written_with_exponentials_passes(solution, capsys):
+    wnp = solution.wnp
+
+    def tanh(z):
+        return (wnp.exp(2 * z) - 1) / (wnp.exp(2 * z) + 1)
+    check_loss(make_loss(wnp, tanh=tanh), solution.Node)
+    assert "✓" in capsys.readouterr().out
+
+
+def test_a_loss_computed_on_values_and_wrapped_at_the_end_is_told_the_graph_is_cut(solution):
+    Node = solution.Node
+
+    def loss(W1, b1, W2, b2, W3, b3, X, Y):
+        params = [p.value if isinstance(p, Node) else p for p in (W1, b1, W2, b2, W3, b3)]
+        H = X
+        for W, b in zip(params[::2], params[1::2], strict=True):
+            H = np.tanh(H @ W + b)
+        return Node(np.mean((H - Y) ** 2))
+    text = failure(check_loss, loss, Node)
+    assert "the loss has the right value, but W1, b1, W2, b2, W3, b3 are not in its graph" in text
+    assert "cuts the graph" in text
+
+
+def test_a_first_layer_computed_with_plain_numpy_is_named(solution):
+    wnp, Node = solution.wnp, solution.Node
+
+    def loss(W1, b1, W2, b2, W3, b3, X, Y):
+        H1 = np.tanh(X @ W1.value + b1.value)
+        H2 = wnp.tanh(H1 @ W2 + b2)
+        return wnp.mean((wnp.tanh(H2 @ W3 + b3) - Y) ** 2)
+    assert "but W1, b1 are not in its graph" in failure(check_loss, loss, Node)
+
+
+def test_a_batch_size_written_as_the_notebooks_four_is_named(solution):
+    wnp = solution.wnp
+    loss = make_loss(wnp, reduce=lambda err: wnp.sum(err ** 2) / (2 * 4))
+    assert "take n from the data" in failure(check_loss, loss, solution.Node)
+
+
+@pytest.mark.parametrize("reduce, hint", [
+    (lambda err: (err ** 2).mean(), "A Node has no numpy methods"),
+    (lambda err: sum(err ** 2) / 10, "Python's own sum() loops over its argument"),
+])
+def test_numpy_habits_on_a_node_get_a_hint(solution, reduce, hint):
+    assert hint in failure(check_loss, make_loss(solution.wnp, reduce=reduce), solution.Node)
+
+
+# --- replay ---------------------------------------------------------------------------------
+
+def replay_with(mode):
+    """The solution of exercise 4, or one of the typical wrong replays."""
+    def wrong(output, new_values):
+        values = {}
+        for node in topological_order(output):
+            if node.fun is None:
+                values[node] = new_values[node] if mode == "every leaf" else new_values.get(node, node.value)
+                continue
+            parents = [p.value if mode == "all recorded" or (mode == "stale" and p.fun is not None)
+                       else values[p] for p in node.parents]
+            values[node] = node.fun(*parents, **({} if mode == "no kwargs" else node.kwargs))
+            if mode == "writes":
+                node.value = values[node]
+        return output.value if mode == "recorded" else values[output]
+    return wrong
+
+
+@pytest.mark.parametrize("mode, message", [
+    ("recorded", "That is the value recorded in the graph"),
+    ("all recorded", "not from parent.value"),
+    ("no kwargs", "call node.fun with the node's keyword arguments"),
+    ("stale", "not from parent.value"),
+    ("writes", "replay changed the recorded value of"),
+    ("every leaf", "new_values.get(node, node.value)"),
+])
+def test_each_typical_wrong_replay_is_named(solution, mode, message):
+    assert message in failure(check_replay, replay_with(mode), solution.Node)
+
+
+def test_a_recursive_replay_repeats_shared_nodes_and_is_told_it_is_exponential(solution):
+    def replay(output, new_values):
+        if output.fun is None:
+            return new_values.get(output, output.value)
+        return output.fun(*[replay(p, new_values) for p in output.parents], **output.kwargs)
+    text = failure(check_replay, replay, solution.Node)
+    assert "replay computed the 12 tanh nodes of 12 residual blocks" in text
+    assert "4,095 times" in text and "once per path" in text
+
+
+def test_a_memoised_recursive_replay_hits_the_recursion_limit_on_a_deep_chain(solution):
+    def replay(output, new_values, memo=None):
+        memo = {} if memo is None else memo
+        if output not in memo:
+            memo[output] = (new_values.get(output, output.value) if output.fun is None else
+                            output.fun(*[replay(p, new_values, memo) for p in output.parents],
+                                       **output.kwargs))
+        return memo[output]
+    text = failure(check_replay, replay, solution.Node)
+    assert "on a chain of 3,000 operations, raised RecursionError" in text
+    assert "walk topological_order(output) with a loop" in text
+
+
+def test_a_replay_in_another_valid_order_passes(solution, capsys):
+    """Depth-first with an explicit stack: a topological order other than sorting by number."""
+    def replay(output, new_values):
+        values, stack = {}, [output]
+        while stack:
+            node = stack[-1]
+            waiting = [p for p in node.parents if p not in values]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            stack.pop()
+            if node in values:
+                continue
+            values[node] = (new_values.get(node, node.value) if node.fun is None else
+                            node.fun(*[values[p] for p in node.parents], **node.kwargs))
+        return values[output]
+    check_replay(replay, solution.Node)
+    assert "✓ replay computes each node once" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("result, message", [
+    (lambda value, node: node, "returned a Node; expected an array, the output's new value"),
+    (lambda value, node: {node: value}, "returned a dict; expected an array"),
+    (lambda value, node: value.tolist(), "returned a list; expected an array"),
+])
+def test_a_replay_that_returns_something_else_than_the_array_is_told_so(solution, result, message):
+    right = replay_with("right")
+
+    def replay(output, new_values):
+        return result(right(output, new_values), output)
+    assert message in failure(check_replay, replay, solution.Node)
+
+
+# --- garbage: a sentence, never a traceback -------------------------------------------------
+
+from garbage import garbage, garbage_function  # noqa: E402
+
+GARBAGE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def answers_in_a_sentence(check, *args):
+    try:
+        check(*args)
+    except CheckFailed as error:
+        assert str(error).startswith("✗ ")
+    else:
+        raise AssertionError(f"{check.__name__} passed garbage: {args}")
+
+
+@GARBAGE
+@given(answer=st.one_of(garbage(), garbage_function()))
+def test_every_check_answers_garbage_in_place_of_the_attendees_code_with_a_sentence(answer):
+    Node = make_node_class()
+    wnp = make_wnp(make_wrap(Node))
+    install_operators(Node, wnp)
+    for check, args in [(check_wrap, (answer, Node)), (check_loss, (answer, Node)),
+                        (check_replay, (answer, Node))]:
+        answers_in_a_sentence(check, *args)
+
+
+@GARBAGE
+@given(node_class=st.one_of(garbage(), garbage_function()))
+def test_every_check_answers_garbage_in_place_of_the_node_class_with_a_sentence(node_class):
+    Node = make_node_class()
+    wnp = make_wnp(make_wrap(Node))
+    install_operators(Node, wnp)
+    for check, args in [(check_wrap, (make_wrap(Node), node_class)), (check_operators, (node_class,)),
+                        (check_loss, (make_loss(wnp), node_class)), (check_replay, (replay, node_class))]:
+        answers_in_a_sentence(check, *args)
+
+
+@pytest.mark.parametrize("broken", ["init raises", "no parents", "value is a list"])
+def test_a_node_class_edited_by_hand_gets_a_sentence(broken):
+    Node = make_node_class()
+    wnp = make_wnp(make_wrap(Node))
+    install_operators(Node, wnp)
+    if broken == "init raises":
+        Node.__init__ = lambda self, *args, **kwargs: math.sqrt(-1)
+    if broken == "no parents":
+        original = Node.__init__
+
+        def init(self, *args, **kwargs):
+            original(self, *args, **kwargs)
+            del self.parents
+        Node.__init__ = init
+    if broken == "value is a list":
+        original_init = Node.__init__
+
+        def init(self, value, *args, **kwargs):
+            original_init(self, value, *args, **kwargs)
+            self.value = [1.0, "x"]
+        Node.__init__ = init
+    for check, args in [(check_wrap, (make_wrap(Node), Node)), (check_operators, (Node,)),
+                        (check_loss, (make_loss(wnp), Node)), (check_replay, (replay, Node))]:
+        answers_in_a_sentence(check, *args)

@@ -22,8 +22,9 @@ from collections import Counter
 
 import numpy as np
 
-from demystify.checks.core import (FUNCTION, CheckFailed, call, expect_array, expect_true, fail,
-                                   passed)
+from demystify.checks.core import (ARRAY, FUNCTION, CheckFailed, answers_in_a_sentence, call,
+                                   expect_array, expect_true, fail, passed)
+from demystify.checks.wrapper import _expect_node_class, _make
 from demystify.checks.wrapper import _graph_nodes as _nodes
 from demystify.checks.unfinished import explain_unfinished
 from demystify.reference import SEED, numerical_gradient
@@ -47,7 +48,8 @@ def _walk(output, mode: str = "right"):
     place); 'recursive' (push the running total and recurse into each parent at once);
     'visited' (the same, but a node already visited is skipped: passed on once, too early);
     'breadth' (breadth-first from the output instead of reverse topological order);
-    'distinct' (each distinct parent once: a * a gives a only one share).
+    'distinct' (each distinct parent once: a * a gives a only one share);
+    'forward' (the topological order not reversed, a missing gradient taken as zeros).
     """
     nodes = _nodes(output)
     grads = {id(output): np.ones_like(output.value)}
@@ -59,7 +61,8 @@ def _walk(output, mode: str = "right"):
             if mode == "distinct" and id(parent) in done:
                 continue
             done.add(id(parent))
-            yield parent, make(node.value, *values, **node.kwargs)(grads[id(node)])
+            g = grads[id(node)] if id(node) in grads else np.zeros_like(node.value)
+            yield parent, make(node.value, *values, **node.kwargs)(g)
 
     def receive(parent, share):
         key = id(parent)
@@ -92,9 +95,9 @@ def _walk(output, mode: str = "right"):
                     seen.add(id(parent))
                     queue.append(parent)
     else:
-        order = nodes[::-1]
+        order = nodes if mode == "forward" else nodes[::-1]
     for node in order:
-        if node.fun is not None and id(node) in grads:
+        if node.fun is not None and (id(node) in grads or mode == "forward"):
             for parent, share in shares(node):     # each share computed just before it is added
                 receive(parent, share)
     return grads
@@ -223,25 +226,55 @@ def _shapes(inputs, kwargs) -> str:
     return text
 
 
+def _funs_to_check(vjps, funs) -> tuple:
+    """The numpy functions check_vjps checks: those given, or every one of the table it knows."""
+    if not isinstance(vjps, dict):
+        fail(f"check_vjps was given {_described(vjps)} as the table; expected VJPS, the dict "
+             "{numpy function: its VJP makers}.", "Pass the table itself: check_vjps(VJPS, np.divide).")
+    if not funs:
+        funs = tuple(fun for fun in _SPEC if fun in vjps)
+        if not funs:
+            fail("the VJP table is empty: there is nothing to check yet.",
+                 "Run the cells that fill it (the given one, then your defvjp lines) before this one.")
+    unknown = [fun for fun in funs if not (callable(fun) and fun in _SPEC)]
+    if unknown:
+        fail(f"check_vjps cannot check {_described(unknown[0])}; it knows the VJPs of "
+             f"{', '.join('np.' + fun.__name__ for fun in _SPEC)}.",
+             "Name the numpy functions themselves: check_vjps(VJPS, np.divide, np.power).")
+    return funs
+
+
+def _makers(vjps, fun, names, add_line: str) -> tuple:
+    """The table's VJP makers for fun: a tuple of one function per input."""
+    if fun not in vjps:
+        fail(f"the VJP table has no entry for np.{fun.__name__} yet.", f"Add: {add_line}")
+    entry = vjps[fun]
+    if callable(entry) or not isinstance(entry, (tuple, list)):
+        fail(f"VJPS[np.{fun.__name__}] is {_described(entry)}; expected a tuple of VJP makers, "
+             "one per input.", f"Fill the table with defvjp, which stores the makers as a tuple: "
+             f"{add_line}")
+    if len(entry) != len(names):
+        fail(f"np.{fun.__name__} has {len(names)} input(s), so it needs {len(names)} VJP "
+             f"maker(s), one per input, in order; the table has {len(entry)}.",
+             f"Write: {add_line}")
+    return tuple(entry)
+
+
+@answers_in_a_sentence
 def check_vjps(vjps, *funs) -> None:
     """Each VJP of each of funs against central finite differences, on shapes that broadcast.
 
     vjps: the notebook's table {numpy function: (vjp maker per input)}
-    funs: the numpy functions to check, e.g. np.subtract, np.divide
+    funs: the numpy functions to check, e.g. np.subtract, np.divide (none: all in the table)
     """
+    funs = _funs_to_check(vjps, funs)
     rng = np.random.default_rng(SEED)
     for fun in funs:
         names, formulas = _SPEC[fun]
         inputs_text = ", ".join("xy"[:len(names)])
         add_line = (f"defvjp(np.{fun.__name__}, " + ", ".join(
             f"lambda ans, {inputs_text}: lambda g: ..." for _ in names) + ")")
-        if fun not in vjps:
-            fail(f"the VJP table has no entry for np.{fun.__name__} yet.", f"Add: {add_line}")
-        makers = tuple(vjps[fun])
-        if len(makers) != len(names):
-            fail(f"np.{fun.__name__} has {len(names)} input(s), so it needs {len(names)} VJP "
-                 f"maker(s), one per input, in order; the table has {len(makers)}.",
-                 f"Write: {add_line}")
+        makers = _makers(vjps, fun, names, add_line)
         maker = (f"lambda ans, {inputs_text}"
                  f"{', axis=None, keepdims=False' if fun in (np.sum, np.mean) else ''}"
                  ": lambda g: ...")
@@ -255,13 +288,42 @@ def check_vjps(vjps, *funs) -> None:
                 vjp = call(makers[i], ans, *inputs, **kwargs, name=what, signature=maker,
                            hint=hint, returns=FUNCTION.named(
                                "a function of g", f"A VJP maker returns a function of g: {maker}"))
-                ours = call(vjp, G, name=what, signature="lambda g: ...", hint=hint)
-
+                ours = call(vjp, G, name=what, signature="lambda g: ...", hint=hint,
+                            returns=ARRAY.named(f"a numpy array, the gradient of {names[i]}",
+                                                f"Compute it with numpy from g: {formulas[i]}."))
                 expected = numerical_gradient(_along(G, fun, inputs, kwargs, i), inputs[i])
                 _compare(fun, i, ours, expected, inputs, kwargs, ans, G, where)
+        if fun is np.power:
+            _expect_quiet_exponent(makers[1], rng)
     names = ", ".join(fun.__name__ for fun in funs)
     passed(f"the VJPs of {names} match finite differences for every input, "
            "on shapes that broadcast.")
+
+
+def _expect_quiet_exponent(make_vjp, rng) -> None:
+    """The exponent's VJP on (Ŷ - Y) ** 2, where the base has entries <= 0: nan there, no warning."""
+    x, y = rng.normal(size=(3, 4)), np.array(2.0)
+    what = "the VJP of power w.r.t. the exponent y"
+    with np.errstate(divide="raise", invalid="raise"):
+        vjp = call(make_vjp, x ** y, x, y, name=what, signature="lambda ans, x, y: lambda g: ...",
+                   returns=FUNCTION)
+        outcome = call(vjp, np.ones((3, 4)), name=what, signature="lambda g: ...",
+                       may_raise=FloatingPointError)
+    if isinstance(outcome, FloatingPointError):
+        fail(f"{what} takes the log of entries x <= 0 for (Ŷ - Y) ** 2, and numpy warns "
+             f"({outcome}) at every step of training.",
+             "The log exists only where x > 0: np.log(np.where(x > 0, x, np.nan)) gives the "
+             "constant 2, whose gradient nobody uses, a quiet nan.")
+
+
+def _described(value) -> str:
+    """'np.sin', 'a str', 'None': what the checks were given, for a message."""
+    if isinstance(value, np.ufunc) or getattr(value, "__module__", "") == "numpy":
+        return f"np.{getattr(value, '__name__', value)}"
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _along(G, fun, inputs, kwargs, i: int):
@@ -295,11 +357,17 @@ def _compare(fun, i, ours, expected, inputs, kwargs, ans, G, where) -> None:
                                                            np.divide, np.power)
     if broadcast and shape is not None and shape != np.shape(x_i) and np.size(ours) > np.size(x_i):
         name = _SPEC[fun][0][i].split()[-1]
+        other = "xy"[1 - i]
+        to_other = shape == np.shape(inputs[1 - i]) != np.shape(ans)
         fail(f"{what} returned shape {shape} {where}; expected {np.shape(x_i)}, the shape of "
-             f"{name}.", f"{name} was broadcast: numpy used each of its entries several times, "
-             "so its gradient is the sum of those shares. Wrap the VJP in "
-             f"unbroadcast(..., {name}): once, in the table, never by summing bias gradients "
-             "by hand in the training code.")
+             f"{name}.", (f"That is the shape of {other}: unbroadcast sums g back to the shape of "
+                          f"its second argument, so the VJP for {name} ends with "
+                          f"unbroadcast(..., {name})." if to_other else
+                          f"{name} was broadcast: numpy used each of its entries several times, "
+                          "so its gradient is the sum of those shares. Wrap the VJP in "
+                          f"unbroadcast(..., {name}), with {name} as its second argument: once, in "
+                          "the table, never by summing bias gradients by hand in the training "
+                          "code."))
     try:
         expect_array(ours, expected, "it", rtol=1e-5, atol=1e-6,
                      mistakes=_mistakes(fun, i, ans, inputs, G))
@@ -307,7 +375,8 @@ def _compare(fun, i, ours, expected, inputs, kwargs, ans, G, where) -> None:
         problem, _, hint = str(error).removeprefix("✗ ").partition("\n")
         hints = [line.strip() for line in hint.split("\n") if line.strip()]
         fail(f"{what} is wrong for {_shapes(inputs, kwargs)}: {problem}",
-             "\n".join(hints + [f"Expected {formula}."]))
+             "\n".join(hints + [f"Expected {formula}. (Hint 2 below the exercise shows the "
+                                 "shape of the line.)"]))
 
 
 # --- a VJP missing from the table, seen from the walk or from grad ----------------------
@@ -322,10 +391,12 @@ def _missing_vjp(error: BaseException, uses) -> str | None:
     A walk that indexes VJPS[node.fun] raises KeyError(<the numpy function>); a walk that
     checks first raises its own error, which names the operation (as the notebook asks).
     'add' is given in the notebook, and the walk's stub hint mentions it, so it is not
-    matched by name.
+    matched by name. A KeyError for anything but a function (a node missing from the
+    gradients, whose description may well name its operation) is not a missing VJP.
     """
-    if isinstance(error, KeyError) and error.args and callable(error.args[0]):
-        return getattr(error.args[0], "__name__", str(error.args[0]))
+    if isinstance(error, KeyError) and error.args:
+        key = error.args[0]
+        return getattr(key, "__name__", str(key)) if callable(key) else None
     text = str(error)
     if isinstance(error, (NotImplementedError, LookupError)) or type(error) is Exception or (
             "vjp" in text.lower()):
@@ -337,8 +408,8 @@ def _missing_vjp(error: BaseException, uses) -> str | None:
 
 def _fail_missing_vjp(what: str, op: str, uses, error: BaseException) -> None:
     fail(f"{what} stopped at {op}, which has no VJP in the table yet ({type(error).__name__}: "
-         f"{error}).", f"This check uses {', '.join(uses)}: complete the table in exercises 1 "
-         "and 2, and run those cells, before this one.")
+         f"{error}).", f"This check uses {', '.join(uses)}: run the cells that fill the table "
+         "(the given VJPs, then exercises 1 and 2) before this one.")
 
 
 # --- the backward walk ---------------------------------------------------------------
@@ -365,17 +436,21 @@ def _shared_graph(Node):
     """x feeds tanh and a late multiply; a = tanh(x) feeds exp, a * a and an add, which passes
     one array on to two parents (where adding in place bites); e = exp(a) also feeds, by a
     short cut, a multiply near the output (so breadth-first from the output reaches e early)."""
-    X = np.array([[0.5, -1.0, 0.25], [1.5, 0.75, -0.5]])
-    x = Node(X)
-    a = Node(np.tanh(X), np.tanh, (x,))
-    e = Node(np.exp(a.value), np.exp, (a,))
-    m = Node(a.value * a.value, np.multiply, (a, a))
-    s = Node(e.value + a.value, np.add, (e, a))
-    u = Node(s.value + m.value, np.add, (s, m))
-    t = Node(u.value * e.value, np.multiply, (u, e))     # a short cut from e to the output
-    w = Node(t.value * X, np.multiply, (t, x))
-    out = Node(np.sum(w.value), np.sum, (w,))
+    def op(fun, *parents):
+        return _make(Node, fun(*[p.value for p in parents]), fun, parents)
+    x = _make(Node, np.array([[0.5, -1.0, 0.25], [1.5, 0.75, -0.5]]))
+    a = op(np.tanh, x)
+    e = op(np.exp, a)
+    m = op(np.multiply, a, a)
+    s = op(np.add, e, a)
+    u = op(np.add, s, m)
+    t = op(np.multiply, u, e)     # a short cut from e to the output
+    out = op(np.sum, op(np.multiply, t, x))
     return x, out
+
+
+ORDER = ("reversed(topological_order(output)), or count each node's uses down as notebook "
+         "11's backward_counting did")
 
 
 def _walk_hint(what: str):
@@ -386,42 +461,59 @@ def _walk_hint(what: str):
             _fail_missing_vjp(f"backward{what}", op, _WALK_USES, error)
         if isinstance(error, RecursionError):
             return (f"It hit Python's recursion limit{what}: a recursive walk needs one nested "
-                    "call per node on the way down. Walk reversed(topological_order(output)) "
-                    "with a loop instead.")
+                    f"call per node on the way down. Loop instead: {ORDER}.")
         if isinstance(error, KeyError):
-            return ("The walk reached a node before any gradient did: walk the nodes in "
-                    "reversed(topological_order(output)), so that every node comes after all the "
-                    "nodes computed from it.")
+            return ("The walk reached a node before any gradient did: every node must come after "
+                    f"all the nodes computed from it. Walk {ORDER}.")
         return None
     return hint
 
 
 def _call_backward(backward, output, what: str = ""):
     """backward(output), on a graph that ``what`` describes (", on a chain of ...,")."""
-    return call(backward, output, name="backward" + (f",{what}," if what else ""),
-                signature="backward(output)", hint=_walk_hint(what))
-
-
-def check_backward(backward, Node) -> None:
-    """backward(output) -> {node: gradient}: each node once, in reverse topological order,
-    shares added up, no recursion, and a loud error for an operation without a VJP."""
-    x, output = _shared_graph(Node)
-    grads = _call_backward(backward, output)
+    grads = call(backward, output, name="backward" + (f",{what}," if what else ""),
+                 signature="backward(output)", hint=_walk_hint(what))
     if not isinstance(grads, dict):
-        fail(f"backward returned a {type(grads).__name__}; expected a dict {{node: gradient}}.",
+        fail(f"backward{what} returned {_described(grads)}; expected a dict {{node: gradient}}.",
              "Keep the gradients in a dict keyed by node, and return it.")
-    if x not in grads:
-        fail("backward's result has no gradient for the input x.",
+    return grads
+
+
+def _gradient(grads: dict, node, what: str):
+    """grads[node], or a sentence when the walk gave that node none."""
+    if node not in grads:
+        fail(f"backward's result{what} has no gradient for the input x.",
              "Every node of the graph, the leaves included, should get its gradient: did the "
              "walk stop early, or skip the parents of some node?")
+    return grads[node]
+
+
+def _chain(Node, fun, length: int, start):
+    """A graph of `length` nodes fun(fun(...(start))), and its output."""
+    node = start = _make(Node, start)
+    for _ in range(length):
+        node = _make(Node, fun(node.value), fun, (node,))
+    return start, node
+
+
+@answers_in_a_sentence
+def check_backward(backward, Node) -> None:
+    """backward(output) -> {node: gradient}: each node once, after every node computed from it
+    (in reverse topological order, or counting dependencies), shares added up, no recursion,
+    and a loud error for an operation without a VJP."""
+    _expect_node_class(Node)
+    x, output = _shared_graph(Node)
+    grads = _call_backward(backward, output)
+    gradient = _gradient(grads, x, "")
     for node in _nodes(output):
         if node in grads and np.shape(grads[node]) != node.shape:
             fail(f"the gradient of the {node.op} node has shape {np.shape(grads[node])}; "
                  f"expected {node.shape}, the node's own shape.")
     right = _walk(output)[id(x)]
     wrong = {mode: _walk(output, mode)[id(x)] for mode in ("overwrite", "inplace", "recursive",
-                                                           "visited", "breadth", "distinct")}
-    expect_array(grads[x], right, "the gradient of x through shared nodes", mistakes=[
+                                                           "visited", "breadth", "distinct",
+                                                           "forward")}
+    expect_array(gradient, right, "the gradient of x through shared nodes", mistakes=[
         (wrong["overwrite"], "A node used more than once must add up the shares of all its "
          "children: grads[parent] = grads[parent] + share, not grads[parent] = share."),
         (wrong["inplace"], "A gradient changed after it was stored: `grads[p] += share` adds "
@@ -429,51 +521,51 @@ def check_backward(backward, Node) -> None:
          "unchanged to both its inputs). Write grads[p] = grads[p] + share."),
         (wrong["recursive"], "A node was passed on before all its children had sent their "
          "shares, then passed on again: a recursive walk counts shared nodes twice. Visit each "
-         "node once, in reversed(topological_order(output))."),
+         f"node once, when it is complete: {ORDER}."),
         (wrong["visited"], "A node was passed on before all its children had sent their "
          "shares, and never again: a recursive walk that skips nodes already visited misses the "
-         "later shares. Visit each node once, when it is complete: in "
-         "reversed(topological_order(output))."),
+         f"later shares. Visit each node once, when it is complete: {ORDER}."),
         (wrong["distinct"], "a * a has the same parent twice, and that parent gets a share for "
          "each: zip(node.parents, VJPS[node.fun]), without removing repeated parents."),
         (wrong["breadth"], "A node was passed on before all its children had sent their "
-         "shares: breadth-first is not a topological order. Walk "
-         "reversed(topological_order(output))."),
+         f"shares: breadth-first is not a topological order. Walk {ORDER}."),
+        (wrong["forward"], "Nothing reached x: the walk went forwards, so each node passed its "
+         "gradient on before it had received it. Start from the output: walk "
+         f"{ORDER}."),
     ], shape_hint="Every gradient has the shape of its node.")
 
     # each node once: count how often the walk looks at each node's parents
-    h = start = Node(np.array([0.3, -0.2]))
+    h = start = _make(Node, np.array([0.3, -0.2]))
     nodes = [h]
     for _ in range(12):                      # residual blocks: 2**12 paths to the start
-        t = Node(np.tanh(h.value), np.tanh, (h,))
-        h = Node(h.value + t.value, np.add, (h, t))
+        t = _make(Node, np.tanh(h.value), np.tanh, (h,))
+        h = _make(Node, h.value + t.value, np.add, (h, t))
         nodes += [t, h]
     visits = Counter()
     for node in nodes:
         node.parents = _CountedParents(node.parents, visits, id(node))
-    grads = _call_backward(backward, h, " on a graph of 12 residual blocks")
+    what = " on a graph of 12 residual blocks"
+    grads = _call_backward(backward, h, what)
     most = max(visits.values())
-    if most > 10:
+    if most > 50:                            # a walk looks a few times; every path: 4,096 times
         fail(f"backward looked at the same node {most:,} times on a graph of {len(nodes)} nodes "
              "(12 residual blocks, h = h + tanh(h)).", "Following every path separately is "
-             "correct but exponential: each block doubles the paths. Visit each node once, in "
-             "reversed(topological_order(output)).")
-    expect_array(grads.get(start) if isinstance(grads, dict) else None, _walk(h)[id(start)],
+             "correct but exponential: each block doubles the paths. Visit each node once, when "
+             f"it is complete: {ORDER}.")
+    expect_array(_gradient(grads, start, what), _walk(h)[id(start)],
                  "the gradient through 12 residual blocks")
 
     # no recursion: a chain deeper than Python's recursion limit
     depth = max(3000, sys.getrecursionlimit() + 500)
-    chain = start = Node(np.array([0.5, -0.5]))
-    for _ in range(depth):
-        chain = Node(np.tanh(chain.value), np.tanh, (chain,))
-    grads = _call_backward(backward, chain, f" on a chain of {depth:,} operations")
-    expect_array(grads[start], _walk(chain)[id(start)],
+    start, chain = _chain(Node, np.tanh, depth, np.array([0.5, -0.5]))
+    what = f" on a chain of {depth:,} operations"
+    grads = _call_backward(backward, chain, what)
+    expect_array(_gradient(grads, start, what), _walk(chain)[id(start)],
                  f"the gradient through a chain of {depth:,} tanh")
 
     # loud failure for an operation the table does not know
-    leaf = Node(np.array([0.5, 1.0]))
-    sine = Node(np.sin(leaf.value), np.sin, (leaf,))
-    total = Node(np.sum(sine.value), np.sum, (sine,))
+    _, total = _chain(Node, np.sin, 1, np.array([0.5, 1.0]))
+    total = _make(Node, np.sum(total.value), np.sum, (total,))
     outcome = call(backward, total, name="backward", signature="backward(output)",
                    may_raise=Exception)   # any error will do, as long as it is loud and names sin
     if not isinstance(outcome, Exception):
@@ -485,9 +577,9 @@ def check_backward(backward, Node) -> None:
                 "for np.sin, which has no VJP; the message should name the function.",
                 "For example: raise NotImplementedError(f\"no VJP for {node.op}: add a "
                 "defvjp line to the table\")")
-    passed("backward visits each node once, in reverse topological order, adds up the shares "
-           f"of shared nodes, survives a chain of {depth:,} operations, and stops loudly on an "
-           "operation without a VJP.")
+    passed("backward visits each node once, after every node computed from it, adds up the "
+           f"shares of shared nodes, survives a chain of {depth:,} operations, and stops loudly on "
+           "an operation without a VJP.")
 
 
 # --- grad ------------------------------------------------------------------------------
@@ -512,10 +604,22 @@ def _gradient_function(grad, fun, argnum: int, what: str):
                     "a function", "grad returns the function gradient(*args), without calling it."))
 
 
+def _expect_wnp(wnp) -> None:
+    """wnp must be the notebook's namespace of wrapped numpy functions (the check's f uses it)."""
+    missing = [name for name in ("sum", "tanh") if not callable(getattr(wnp, name, None))]
+    if missing:
+        fail(f"check_grad was given {_described(wnp)} as wnp, which has no function "
+             f"{missing[0]}; expected the namespace of wrapped numpy functions.",
+             "Pass it as the notebook does: check_grad(grad, wnp).")
+
+
+@answers_in_a_sentence
 def check_grad(grad, wnp) -> None:
     """grad(fun, argnum)(*args) returns d fun / d args[argnum] as an array, like autograd."""
     import autograd.numpy as anp
     from autograd import grad as autograd_grad
+
+    _expect_wnp(wnp)
 
     def ours(x, y):
         return wnp.sum(wnp.tanh(x) * y + x ** 2 / y)
@@ -534,8 +638,9 @@ def check_grad(grad, wnp) -> None:
             fail(f"{what}, returned a dict; expected the gradient of {arg} only.",
                  "Return grads[x], the entry for the Node made from the argument.")
         if result is not None and not isinstance(result, (np.ndarray, float, np.number)):
-            fail(f"{what}, returned a {type(result).__name__}; expected a numpy array.",
-                 "Return the gradient array (grads[x]), not a Node.")
+            node = hasattr(result, "parents") and hasattr(result, "value")
+            fail(f"{what}, returned {_described(result)}; expected a numpy array.",
+                 "Return the gradient array, grads[x]" + (", not a Node." if node else "."))
         expected = autograd_grad(theirs, argnum)(X, Y)
         other = autograd_grad(theirs, 1 - argnum)(X, Y)
         expect_array(result, expected, f"{what},", mistakes=[

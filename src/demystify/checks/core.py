@@ -24,6 +24,7 @@ Each exercise notebook has a module of checks beside this one
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import itertools
 import numbers
@@ -303,3 +304,28 @@ def _described(value) -> str:
 def _a(noun: str) -> str:
     """'a list', 'an int'."""
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+# --- a check that always answers in a sentence ------------------------------------------
+
+def answers_in_a_sentence(check: Callable) -> Callable:
+    """Decorate a check so that nothing but a CheckFailed (or its ✓) ever leaves it.
+
+    A check names the mistakes it knows; this is the net below them. An attendee's object can
+    break in ways no check foresees (a Node class edited by hand, a result whose attribute
+    raises when the check reads it): the exception then becomes one sentence that says where
+    the check stopped, instead of a traceback into the check's own code.
+    """
+    @functools.wraps(check)
+    def checked(*args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except CheckFailed:
+            raise
+        except Exception as error:  # whatever the attendee's objects did: say it in a sentence
+            what = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            raise failure(f"{check.__name__} could not finish: {what}",
+                          "It stopped on something your code made or returned. Run the cells "
+                          "above this one again, in order, and compare what they make with the "
+                          "docstrings.") from error
+    return checked

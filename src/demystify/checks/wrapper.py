@@ -5,13 +5,14 @@ The attendee's ``Node`` class (given in the notebook) holds ``value`` (a float a
 of Nodes, in argument order), ``kwargs`` and ``number`` (creation order); ``node.op``
 is the function's name or ``'leaf'``.  Each check builds small graphs with that class
 (calling ``Node(value, fun, parents, kwargs)`` directly where it must not depend on the
-attendee's other answers) and compares with numpy.
+attendee's other answers) and compares with numpy, on inputs the notebook never uses.
 
     check_wrap(wrap, Node)
     check_operators(Node)
-    check_topological_order(topological_order, Node)
-    check_draw(draw, Node)
     check_loss(loss, Node)
+    check_replay(replay, Node)
+
+Whatever they are given, they answer with a ✓ or a sentence, never a traceback.
 """
 from __future__ import annotations
 
@@ -20,9 +21,8 @@ from collections import Counter
 
 import numpy as np
 
-from demystify.checks.core import (FUNCTION, LIST, call, expect_array, expect_true, fail,
-                                   instance_of, passed)
-from demystify.drawing import Drawing
+from demystify.checks.core import (ARRAY, FUNCTION, answers_in_a_sentence, call, expect_array,
+                                   expect_true, fail, instance_of, passed)
 from demystify.reference import SIZES, fixed_batch, forward, lively_params, parameter_names
 from .unfinished import explain_unfinished
 
@@ -54,6 +54,27 @@ def _node(Node, hint: str = "Return Node(value, numpy_function, parents, kwargs)
     return instance_of(Node, "a Node", hint)
 
 
+def _expect_node_class(Node) -> None:
+    """Node must be the notebook's class (the checks make nodes with it)."""
+    if not isinstance(Node, type):
+        fail(f"the check was given {_described(Node)} as Node; expected the class Node itself.",
+             "Pass the class, as the notebook does: the second argument is Node, not a node.")
+
+
+def _described(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape}"
+    name = type(value).__name__
+    return "None" if value is None else f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _make(Node, value, fun=None, parents=(), kwargs=None):
+    """Node(value, fun, parents, kwargs), made by a check: a broken Node class gets a sentence."""
+    return call(Node, value, fun, tuple(parents), kwargs, name="Node(value, fun, parents, kwargs)",
+                hint="The check makes nodes with the given Node class: run its cell (and the "
+                     "one after it) again, unchanged.")
+
+
 def _graph_nodes(output) -> list:
     """The nodes of output's graph, each once, parents first (the checks' own walk)."""
     seen, stack = {id(output): output}, [output]
@@ -67,11 +88,13 @@ def _graph_nodes(output) -> list:
 
 # --- exercise 1: wrap ------------------------------------------------------------------
 
+@answers_in_a_sentence
 def check_wrap(wrap, Node) -> None:
     """wrap(numpy_function) returns a function that computes with numpy and records a Node."""
+    _expect_node_class(Node)
     A = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]])
     B = np.array([[2.0, 1.0, -1.0], [3.0, -0.5, 2.0]])
-    a, b = Node(A), Node(B)
+    a, b = _make(Node, A), _make(Node, B)
 
     recorder = FUNCTION.named("a function", "Define a function inside wrap that records the "
                               "node, and return that function (do not call it).")
@@ -177,13 +200,15 @@ def _unary_hint(expression: str, attribute: str, written: str):
     return hint
 
 
+@answers_in_a_sentence
 def check_operators(Node) -> None:
     """Every operator records one node of the right numpy function, parents in operand order."""
+    _expect_node_class(Node)
     X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]])
     Y = np.array([[2.0, 0.5, -1.0], [-3.0, 1.25, 4.0]])
     M = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])
     Q = np.array([[1.0, 2.0], [-1.0, 0.5]])
-    x, y, m = Node(X), Node(Y), Node(M)
+    x, y, m = _make(Node, X), _make(Node, Y), _make(Node, M)
     nodes = {"x": (x, X), "y": (y, Y), "m": (m, M)}
 
     cases = []  # (expression, operator, left operand, right operand)
@@ -256,155 +281,35 @@ def check_operators(Node) -> None:
            "with its operands in order.")
 
 
-# --- exercise 3: topological order ------------------------------------------------------
+# --- exercise 3: the network's loss -----------------------------------------------------
 
-def _example_graph(Node) -> tuple:
-    """A small graph in which every node has a different (operation, shape), with a node used
-    twice by one operation (a * a), a leaf used by two operations (w) and a node reached by a
-    long and a short path (a), so that a breadth-first order is not topological.  Returns
-    (output, every node)."""
-    x = Node(np.array([[0.5, -1.0, 2.0], [1.0, 0.25, -0.5]]))
-    w = Node(np.array([0.3, -0.2, 0.1]))
-    c = Node(2.0)
-    a = Node(np.tanh(x.value), np.tanh, (x,))
-    m = Node(a.value * a.value, np.multiply, (a, a))
-    s = Node(m.value + w.value, np.add, (m, w))
-    e = Node(np.exp(w.value), np.exp, (w,))
-    d = Node(s.value / e.value, np.divide, (s, e))
-    p = Node(d.value ** c.value, np.power, (d, c))
-    q = Node(p.value - a.value, np.subtract, (p, a))   # a short cut from a to near the output
-    out = Node(np.mean(q.value), np.mean, (q,))
-    return out, [x, w, c, a, m, s, e, d, p, q, out]
+def _loss_hint(error: BaseException) -> str | None:
+    """What an exception from the attendee's loss probably means."""
+    text = str(error)
+    if isinstance(error, AttributeError) and "'Node' object has no attribute" in text:
+        return ("A Node has no numpy methods (.sum(), .mean(), .dot()): use the wnp functions, "
+                "wnp.mean(...), and the operators.")
+    if isinstance(error, TypeError) and "'Node' object is not iterable" in text:
+        return "Python's own sum() loops over its argument: use wnp.sum(...) or wnp.mean(...)."
+    if isinstance(error, TypeError) and "has no len()" in text:
+        return "A Node has no len(): the number of samples is X.shape[0]."
+    return _graph_hint(error)
 
 
-def _describe(node) -> str:
-    return f"{node.op} {node.shape}"
-
-
-def check_topological_order(topological_order, Node) -> None:
-    """Each node of the graph once, every node after its parents, and no recursion."""
-    output, everything = _example_graph(Node)
-    order = list(call(topological_order, output, name="topological_order",
-                      signature="topological_order(output)", hint=_graph_hint,
-                      returns=LIST.named("a list of Nodes")))
-    if not all(isinstance(node, Node) for node in order):
-        fail("topological_order should return a list of Nodes.",
-             "Put the nodes themselves in the list, not their values or numbers.")
-    counts = Counter(id(node) for node in order)
-    repeated = [node for node in everything if counts[id(node)] > 1]
-    if repeated:
-        fail(f"the {_describe(repeated[0])} node appears {counts[id(repeated[0])]} times in the "
-             "order.", "A node with several children must still appear once: keep a set of the "
-             "nodes already seen, and skip a node that is in it.")
-    missing = [node for node in everything if counts[id(node)] == 0]
-    if missing:
-        fail(f"{len(missing)} of the graph's {len(everything)} nodes are missing, for example "
-             f"the {_describe(missing[0])} node.", "Include every ancestor of the output: the "
-             "leaves, and the output itself.")
-    expect_true(len(order) == len(everything), f"the order has {len(order)} nodes; the graph "
-                f"has {len(everything)}.", "List only the nodes the output depends on.")
-    position = {id(node): i for i, node in enumerate(order)}
-    reversed_ok = all(position[id(p)] > position[id(n)] for n in order for p in n.parents)
-    if reversed_ok:
-        fail("the order is reversed: the output comes first and the leaves last.",
-             "Return parents before children; the backward pass will walk the list backwards.")
-    for node in order:
-        for parent in node.parents:
-            if position[id(parent)] > position[id(node)]:
-                fail(f"the {_describe(node)} node comes before its parent, the "
-                     f"{_describe(parent)} node.", "Every node must come after all its "
-                     "parents: sort the nodes by node.number (creation order).")
-
-    chain = start = Node(np.array([0.5]))
-    for _ in range(3000):
-        chain = Node(np.tanh(chain.value), np.tanh, (chain,))
-    order = call(topological_order, chain, name="topological_order, on a chain of 3,000 operations,",
-                 signature="topological_order(output)", hint=_graph_hint,
-                 returns=LIST.named("a list of Nodes"))
-    expect_true(len(list(order)) == 3001 and order[0] is start and order[-1] is chain,
-                "on a chain of 3,000 operations, the order should hold the 3,001 nodes from the "
-                "input to the output.")
-    passed("topological_order lists every node once, parents first, even 3,000 deep.")
-
-
-# --- exercise 4: draw -------------------------------------------------------------------
-
-def check_draw(draw, Node) -> None:
-    """One drawing node per Node, labelled with operation and shape; parent -> child arrows;
-    names that do not change from run to run."""
-    output, everything = _example_graph(Node)
-    a_drawing = instance_of(Drawing, "a Drawing", "Create drawing = Drawing(), add the nodes "
-                            "and edges, and return it.")
-    drawing = call(draw, output, name="draw", signature="draw(output)", hint=_graph_hint,
-                   returns=a_drawing)
-    labels = drawing.labels
-    if len(labels) < len(everything):
-        fail(f"the drawing has {len(labels)} nodes for a graph of {len(everything)}.",
-             "Two Nodes got the same name, so graphviz drew them as one: give each its own "
-             "name, e.g. node0, node1, ... by position in the topological order.")
-    if len(labels) > len(everything):
-        fail(f"the drawing has {len(labels)} nodes for a graph of {len(everything)}.",
-             "Add each Node once (loop over topological_order(output)), and use the same name "
-             "for it in its edges.")
-
-    def identify(label: str):
-        matches = [node for node in everything if node.op in label and str(node.shape) in label]
-        return matches[0] if len(matches) == 1 else None
-
-    node_of = {}
-    for name, label in labels.items():
-        node = identify(str(label))
-        if node is None:
-            fail(f"the drawing node {name!r} is labelled {label!r}.",
-                 "Label each node with its operation and its shape, e.g. "
-                 "f\"{node.op}\\n{node.shape}\" gives 'tanh' and '(2, 3)' on two lines.")
-        node_of[name] = node
-    expected = {(id(parent), id(node)) for node in everything for parent in node.parents}
-    drawn = [(id(node_of.get(tail)), id(node_of.get(head))) for tail, head in drawing.edges]
-    if any(tail not in node_of or head not in node_of for tail, head in drawing.edges):
-        fail("an edge names a node that is not in the drawing.",
-             "Use the same name for a Node in drawing.node and in drawing.edge.")
-    backwards = {(head, tail) for tail, head in drawn}
-    if drawn and backwards == expected and set(drawn) != expected:
-        fail("the arrows point from child to parent.",
-             "Draw each arrow from a parent to the node computed from it: "
-             "drawing.edge(name_of_parent, name_of_node), the way values flow.")
-    missing = expected - set(drawn)
-    if missing:
-        parent, child = next((p, n) for n in everything for p in n.parents
-                             if (id(p), id(n)) in missing)
-        fail(f"the drawing has no arrow from the {_describe(parent)} node to the "
-             f"{_describe(child)} node computed from it.",
-             "Add an edge from each parent to its node.")
-    extra = set(drawn) - expected
-    if extra:
-        fail(f"the drawing has {len(extra)} arrow(s) between nodes that are not parent and child.")
-
-    again = call(draw, output, name="draw, called a second time,", signature="draw(output)",
-                 hint=_graph_hint, returns=a_drawing)
-    source = drawing.graph.source
-    if any(str(id(node)) in source for node in everything) or again.graph.source != source:
-        fail("the drawing's node names change from run to run.",
-             "Names made from id(node) (a memory address) differ on every run, so the picture "
-             "cannot be compared or tested: number the nodes instead.")
-    passed(f"draw shows all {len(everything)} nodes with their operation and shape, and an arrow "
-           "from each parent to its child.")
-
-
-# --- exercise 5: the network's loss -----------------------------------------------------
-
+@answers_in_a_sentence
 def check_loss(loss, Node, sizes=SIZES) -> None:
-    """loss(W1, b1, W2, b2, W3, b3, X, Y) records the graph of the mean squared error."""
+    """loss(W1, b1, W2, b2, W3, b3, X, Y) records the graph of the mean squared error: any
+    formula with its value, as long as every parameter is in the graph."""
+    _expect_node_class(Node)
     params, (X, Y) = lively_params(sizes), fixed_batch(n=5, sizes=sizes)
-    layers = len(params) // 2
-    how = f"loss({', '.join(parameter_names(sizes))}, X, Y)"
+    names = parameter_names(sizes)
+    how = f"loss({', '.join(names)}, X, Y)"
     err = forward(params, X) - Y
     expected = np.mean(err ** 2)
     a_loss = _node(Node, "Build the loss from Nodes with the wnp functions (wnp.tanh, wnp.mean), "
                          "so that every step is recorded.")
-    nodes = [Node(p) for p in params]
-    result = call(loss, *nodes, X, Y, name="loss", signature=how, hint=_graph_hint,
-                  returns=a_loss)
+    nodes = [_make(Node, p) for p in params]
+    result = call(loss, *nodes, X, Y, name="loss", signature=how, hint=_loss_hint, returns=a_loss)
     no_last_tanh = forward(params[:-2], X) @ params[-2] + params[-1]
     expect_array(result.value, expected, how, mistakes=[
         (np.mean(err) ** 2, "That is the square of the mean error, mean(Ŷ - Y)**2, not the mean "
@@ -412,23 +317,162 @@ def check_loss(loss, Node, sizes=SIZES) -> None:
         (np.mean((no_last_tanh - Y) ** 2),
          "The output layer needs its tanh too: every layer is tanh(H @ W + b)."),
         (np.mean(np.abs(err)), "Square the errors: (Y_hat - Y) ** 2."),
+        (np.sum(err ** 2) / (err.shape[1] * 4), "The batch of this check has 5 rows: take n from the data "
+                                     "(X.shape[0]), not from the notebook's batch of 4."),
     ], shape_hint="The loss is one number: the mean over every sample and output.")
     order = _graph_nodes(result)
-    leaves = [node for node in order if node.fun is None]
-    if not any(leaf is nodes[0] for leaf in leaves):
-        fail("W1 is not in the loss's graph.",
-             "Use the arguments themselves (W1, b1, ...): they are the Nodes to differentiate.")
-    ops = Counter(node.op for node in order if node.fun is not None)
-    for op in ("matmul", "tanh"):
-        expect_true(ops[op] == layers, f"the loss's graph has {ops[op]} {op} node(s); the "
-                    f"network has {layers} layers, so expected {layers}.",
-                    "Each layer is wnp.tanh(H @ W + b).")
-    expect_true(result.op == "mean", f"the loss's last operation is {result.op!r}; expected "
-                "'mean', the mean of the squared errors.")
-    params_one = [Node(params[0])] + list(params[1:])
+    in_graph = {id(node) for node in order}
+    cut = [name for name, node in zip(names, nodes, strict=True) if id(node) not in in_graph]
+    if cut:
+        fail(f"the loss has the right value, but {', '.join(cut)} {'is' if len(cut) == 1 else 'are'} "
+             "not in its graph, so no gradient could reach "
+             f"{'it' if len(cut) == 1 else 'them'}.",
+             "Compute with the arguments themselves, the Nodes, through the operators and the wnp "
+             "functions: plain numpy on a .value, or a Node made at the end, cuts the graph.")
+    params_one = [nodes[0]] + list(params[1:])
     again = call(loss, *params_one, X, Y, name="loss, with only W1 a Node (the rest plain "
-                 "arrays),", signature=how, hint=_graph_hint, returns=a_loss)
+                 "arrays),", signature=how, hint=_loss_hint, returns=a_loss)
     expect_array(again.value, expected, "loss with only W1 a Node (the rest plain arrays)")
+    ops = Counter(node.op for node in order if node.fun is not None)
+    leaves = len(order) - sum(ops.values())
     counts = ", ".join(f"{count} {op}" for op, count in ops.items())
     passed(f"loss is the mean squared error; its graph has {len(order)} nodes: "
-           f"{sum(ops.values())} operations ({counts}) and {len(leaves)} leaves.")
+           f"{sum(ops.values())} operations ({counts}) and {leaves} leaves.")
+
+
+# --- exercise 4: replay --------------------------------------------------------------------
+
+class _CountedFunction:
+    """A numpy function that counts its calls (how often a replay computes a node)."""
+
+    def __init__(self, function):
+        self.function, self.calls, self.__name__ = function, 0, function.__name__
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        return self.function(*args, **kwargs)
+
+
+def _replay_graph(Node, rows: int = 2):
+    """A small graph: x used by tanh, a = tanh(x) used twice by one multiply and again near
+    the output, a constant c on the left of a subtract and as an exponent, a division that
+    broadcasts, a sum over axis 0 (kwargs). Returns (output, {name: leaf})."""
+    rng = np.random.default_rng(12)
+    x, w, c = (_make(Node, value) for value in (rng.normal(size=(rows, 3)), rng.normal(size=3), 2.0))
+
+    def op(fun, *parents, **kwargs):
+        return _make(Node, fun(*[p.value for p in parents], **kwargs), fun, parents, kwargs)
+    a = op(np.tanh, x)
+    s = op(np.subtract, c, op(np.multiply, a, a))
+    d = op(np.divide, s, op(np.exp, w))
+    q = op(np.power, op(np.sum, d, axis=0), c)
+    out = op(np.mean, op(np.subtract, q, a))
+    return out, {"x": x, "w": w, "c": c}
+
+
+def _replayed(output, new_values, mode: str = "right"):
+    """The checks' own replay ({id(leaf): array} new values), or a typical wrong one:
+    'no kwargs' (node.fun without node.kwargs)."""
+    values = {}
+    for node in _graph_nodes(output):
+        if node.fun is None:
+            values[id(node)] = new_values.get(id(node), node.value)
+            continue
+        parents = [values[id(p)] for p in node.parents]
+        values[id(node)] = node.fun(*parents, **({} if mode == "no kwargs" else node.kwargs))
+    return values[id(output)]
+
+
+def _replay_hint(what: str):
+    def hint(error: BaseException) -> str | None:
+        if isinstance(error, RecursionError):
+            return (f"It hit Python's recursion limit{what}: walk topological_order(output) with a "
+                    "loop instead of recursing into the parents.")
+        if isinstance(error, KeyError):
+            return ("A leaf that is not in new_values keeps its recorded value (the constant 2, "
+                    "for example): look it up with new_values.get(node, node.value).")
+        if isinstance(error, ValueError) and "broadcast" in str(error):
+            return ("Shapes did not fit: compute each node from the new values of its parents, "
+                    "not from parent.value (the leaves here have new shapes).")
+        return _graph_hint(error)
+    return hint
+
+
+def _call_replay(replay, output, new_values, what: str = ""):
+    name = "replay" + (f",{what}," if what else "")
+    return call(replay, output, new_values, name=name, signature="replay(output, new_values)",
+                hint=_replay_hint(what), returns=ARRAY.named(
+                    "an array, the output's new value",
+                    "Return the array computed for output (a Node's value), not a Node or a dict."))
+
+
+def _expect_unchanged(graph, before, what: str) -> None:
+    changed = [node for node in graph if not (np.shape(node.value) == before[id(node)].shape
+                                              and np.array_equal(node.value, before[id(node)]))]
+    if changed:
+        fail(f"replay changed the recorded value of {len(changed)} node(s){what}, for example the "
+             f"{changed[0].op} node.", "Keep the new values in a dict of your own, {node: array}: "
+             "notebook 14's backward pass reads the values the graph recorded.")
+
+
+@answers_in_a_sentence
+def check_replay(replay, Node) -> None:
+    """replay(output, new_values) computes output again with some leaves replaced: each node
+    once, parents first, keyword arguments kept, the recorded graph unchanged."""
+    _expect_node_class(Node)
+    output, leaf = _replay_graph(Node)
+    graph = _graph_nodes(output)
+    before = {id(node): np.array(node.value, copy=True) for node in graph}
+    rng = np.random.default_rng(21)
+
+    def mistakes(ids):
+        return [
+            (output.value, "That is the value recorded in the graph: compute every node again "
+                           "from the new values of its parents (kept in a dict of your own), not "
+                           "from parent.value, and return the output's."),
+            (_replayed(output, ids, "no kwargs"), "A sum over axis 0 became a sum of everything: "
+                                                  "call node.fun with the node's keyword "
+                                                  "arguments, node.fun(*values, **node.kwargs)."),
+        ]
+
+    same = _call_replay(replay, output, {})
+    expect_array(same, output.value, "replay(output, {}), which should give the recorded value",
+                 mistakes=mistakes({})[1:])
+
+    new_x, new_w = rng.normal(size=(2, 3)), rng.normal(size=3)
+    new = {leaf["x"]: new_x, leaf["w"]: new_w}
+    ids = {id(leaf["x"]): new_x, id(leaf["w"]): new_w}
+    result = _call_replay(replay, output, new, " with new x and w")
+    expect_array(result, _replayed(output, ids), "replay(output, {x: ..., w: ...})",
+                 mistakes=mistakes(ids))
+    _expect_unchanged(graph, before, "")
+
+    five = rng.normal(size=(5, 3))
+    result = _call_replay(replay, output, {leaf["x"]: five}, " with an x of 5 rows instead of 2")
+    expect_array(result, _replayed(output, {id(leaf["x"]): five}),
+                 "replay with an x of 5 rows instead of 2")
+    _expect_unchanged(graph, before, " (with an x of 5 rows)")
+
+    start = _make(Node, np.array([0.3, -0.2]))
+    h, tanh = start, _CountedFunction(np.tanh)
+    for _ in range(12):                      # residual blocks: 2**12 paths to the start
+        t = _make(Node, np.tanh(h.value), tanh, (h,))
+        h = _make(Node, h.value + t.value, np.add, (h, t))
+    result = _call_replay(replay, h, {start: np.array([0.5, 0.1])}, " on 12 residual blocks")
+    if tanh.calls > 12:
+        fail(f"replay computed the 12 tanh nodes of 12 residual blocks (h = h + tanh(h)) "
+             f"{tanh.calls:,} times.", "Computing a node from a recursive call for each parent "
+             "repeats it once per path, and the paths double with each block: compute each node "
+             "once, in topological_order(output), and keep its value in a dict.")
+    expect_array(result, _replayed(h, {id(start): np.array([0.5, 0.1])}),
+                 "replay on 12 residual blocks")
+
+    chain = start = _make(Node, np.array([0.5, -0.5]))
+    for _ in range(3000):
+        chain = _make(Node, np.tanh(chain.value), np.tanh, (chain,))
+    result = _call_replay(replay, chain, {start: np.array([1.0, 2.0])},
+                          " on a chain of 3,000 operations")
+    expect_array(result, _replayed(chain, {id(start): np.array([1.0, 2.0])}),
+                 "replay on a chain of 3,000 tanh")
+    passed("replay computes each node once from its parents' new values, keeps the keyword "
+           "arguments and the other leaves, and leaves the recorded graph as it was.")
