@@ -126,7 +126,7 @@ def draw_network(sizes, names, ax) -> int:
     columns = [np.column_stack([np.full(size, float(k)),
                                 np.linspace(-(size - 1) / 2, (size - 1) / 2, size) * height])
                for k, size in enumerate(sizes)]
-    lines = [(a, c) for left, right in zip(columns, columns[1:]) for a in left for c in right]
+    lines = [(a, c) for left, right in zip(columns[:-1], columns[1:], strict=True) for a in left for c in right]
     ax.add_collection(LineCollection(lines, colors="grey", linewidths=0.5, alpha=0.6))
     for k, points in enumerate(columns):
         hidden = 0 < k < len(sizes) - 1
