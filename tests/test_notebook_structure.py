@@ -134,10 +134,7 @@ def code_without_narrative(cells) -> list[int]:
 
 # Known exceptions, by the first line of the code cell, reported to the lead: the list may only
 # shrink (the test fails when one is fixed, so that it is taken off).
-KNOWN_WITHOUT_NARRATIVE = {
-    # the graphviz cell follows the matplotlib cell on a new subslide, with no line of its own
-    "notebooks/00-setup-check.ipynb": ["from demystify.drawing import Drawing"],
-}
+KNOWN_WITHOUT_NARRATIVE: dict[str, list[str]] = {}
 
 
 @pytest.mark.parametrize("path", ALL, ids=ident)

@@ -5,7 +5,11 @@
   forward pass, loss, gradient by hand, central differences);
 - :mod:`demystify.checks`: the self-checks the exercise notebooks call;
 - :mod:`demystify.metrics`: accuracy, precision, recall and the confusion matrix;
-- :mod:`demystify.plots` and :mod:`demystify.drawing`: figures and graph drawings;
+- :mod:`demystify.plots`, :mod:`demystify.diagrams` and :mod:`demystify.drawing`: figures,
+  diagrams of neurons and networks, and graph drawings;
+- :mod:`demystify.training`: gradient descent on the course network in numpy (full batch or
+  mini-batches, validation rows carved from the training rows), for Part 1's figures;
+- :mod:`demystify.toys`: the two-moons toy data;
 - :mod:`demystify.baselines`: the PyTorch baseline of notebook 05, in one call;
 - :mod:`demystify.setup_check`: is this machine ready for the course?
 - :mod:`demystify.course`, :mod:`demystify.exercises`, :mod:`demystify.notebooks`,
