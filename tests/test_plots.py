@@ -49,6 +49,23 @@ def test_decision_regions_are_coloured_by_the_model_s_prediction():
     assert sorted(len(c.get_offsets()) for c in scattered) == [2, 2]
 
 
+def test_a_probability_is_shaded_and_the_boundary_drawn_where_it_crosses_one_half():
+    X = np.array([[-1.0, 0.0], [1.0, 0.0], [0.5, 1.0]])
+    fig, ax = plt.subplots()
+    plot_boundary(lambda points: 1 / (1 + np.exp(-4 * points[:, 0])), X, np.array([0, 1, 1]), ax,
+                  resolution=41, title="a line")
+    line = next(c for c in ax.collections if not isinstance(c, (QuadMesh, PathCollection)))
+    vertices = np.concatenate([path.vertices for path in line.get_paths()])
+    np.testing.assert_allclose(vertices[:, 0], 0.0, atol=1e-9)
+    assert ax.get_title() == "a line"
+
+
+def test_a_classifier_that_gives_the_wrong_shape_is_named():
+    with pytest.raises(ValueError, match=r"expected \(16,\): one score"):
+        plot_boundary(lambda points: np.zeros((len(points), 1)), np.zeros((3, 2)), np.zeros(3),
+                      plt.subplots()[1], resolution=4)
+
+
 def test_tanh_outputs_are_shown_as_percentages_that_add_up_to_100():
     fig, ax = plt.subplots()
     plot_activations(np.tanh(np.linspace(-3, 3, 1000)), ax)

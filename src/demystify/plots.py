@@ -12,7 +12,7 @@ from typing import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 CLASS_NAMES = ("not a pulsar", "pulsar")
@@ -125,20 +125,30 @@ def pair_plot(frame, features: list[str], size: tuple[float, float] = (8.5, 6.0)
 
 # --- what a classifier does in two dimensions -------------------------------------------------
 
-def plot_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray,
-                  ax=None, title: str = "", resolution: int = 200, margin: float = 0.4):
+def plot_boundary(score: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray,
+                  ax=None, title: str = "", resolution: int = 100, margin: float = 0.4):
     """A two-feature classifier's decision regions, with the points on top in their class colour.
 
-    predict: labels (m,) 0/1 for points (m, 2)   X: (n, 2)   y: (n,) 0/1
-    The background is coloured by ``predict`` on a resolution x resolution grid that covers
-    the points with ``margin`` to spare; the border between the colours is the boundary.
+    score: points (m, 2) -> (m,): the probability of class 1 at each, or a predicted label 0/1
+    X: (n, 2)   y: (n,) 0/1
+    The background is shaded from class 0's colour to class 1's by ``score`` on a
+    resolution x resolution grid that covers the points with ``margin`` to spare; the black
+    line, where the score crosses one half, is the decision boundary.
     """
     ax = ax or plt.gca()
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
     (x_low, y_low), (x_high, y_high) = X.min(axis=0) - margin, X.max(axis=0) + margin
     xs, ys = np.meshgrid(np.linspace(x_low, x_high, resolution), np.linspace(y_low, y_high, resolution))
-    regions = np.asarray(predict(np.column_stack([xs.ravel(), ys.ravel()]))).reshape(xs.shape)
-    ax.pcolormesh(xs, ys, regions, cmap=ListedColormap(REGION_COLOURS), vmin=0, vmax=1,
-                  shading="auto", rasterized=True)
+    points = np.column_stack([xs.ravel(), ys.ravel()])
+    scores = np.asarray(score(points), dtype=float)
+    if scores.shape != (len(points),):
+        raise ValueError(f"the classifier returned shape {scores.shape} for {len(points)} points; "
+                         f"expected ({len(points)},): one score (a probability or a label) per point.")
+    scores = scores.reshape(xs.shape)
+    ax.pcolormesh(xs, ys, scores, cmap=LinearSegmentedColormap.from_list("regions", REGION_COLOURS),
+                  vmin=0, vmax=1, shading="auto", rasterized=True)
+    if scores.min() < 0.5 < scores.max():
+        ax.contour(xs, ys, scores, levels=[0.5], colors="black", linewidths=1.2)
     for label in (0, 1):
         ax.scatter(*X[y == label].T, s=14, color=CLASS_COLOURS[label], edgecolor="white", linewidth=0.4)
     ax.set(xlim=(x_low, x_high), ylim=(y_low, y_high), xticks=[], yticks=[], title=title)
