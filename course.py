@@ -71,6 +71,7 @@ class Step:
     action: Callable[[], None] | None = None
     keep_going: bool = False  # if it fails, carry on and fail at the end
     hint: str = ""  # printed if it fails: what to do about it
+    quiet: bool = False  # the program's own output is not shown (its errors are)
 
 
 class Course:
@@ -169,7 +170,13 @@ class Course:
 
     def lab(self, extra) -> list[Step]:
         root_flag = ["--allow-root"] if self.as_root and not self.windows else []
-        return [self.run_python("-m", "jupyterlab", str(self.path(FIRST_NOTEBOOK)), *root_flag, *extra)]
+        # JupyterLab shows the drawings (SVG) that a notebook was saved with only in a notebook
+        # it trusts; a notebook you run yourself is trusted from then on.
+        notebooks = [self.shown(path) for folder in ("notebooks", "solutions")
+                     for path in sorted((self.root / folder).glob("*.ipynb"))]
+        trust = self.run_python("-m", "jupyter", "trust", *notebooks, quiet=True)
+        trust.text = "jupyter trust notebooks and solutions (their saved drawings show before they run)"
+        return [trust, self.run_python("-m", "jupyterlab", str(self.path(FIRST_NOTEBOOK)), *root_flag, *extra)]
 
     def setup_check(self, extra) -> list[Step]:
         return [self.run_python("-m", "demystify.setup_check")]
@@ -188,11 +195,11 @@ class Course:
         return self.lint(extra, keep_going=True) + [self.run_python("-m", "pytest", *extra)]
 
     def exercises(self, extra) -> list[Step]:
-        return [self.run_python("-m", "demystify.exercises")]
+        # the modules made from lessons' cells (notebook 11's graph), then the exercises
+        return [self.run_python("-m", "demystify.lesson_code"), self.run_python("-m", "demystify.exercises")]
 
     def notebooks(self, extra) -> list[Step]:
-        return [self.run_python("-m", "demystify.notebooks", "--all"),
-                self.run_python("-m", "demystify.exercises")]
+        return [self.run_python("-m", "demystify.notebooks", "--all"), *self.exercises(extra)]
 
     def slides(self, extra) -> list[Step]:
         return [self.run_python("-m", "demystify.slides")]
@@ -309,7 +316,8 @@ def run(step: Step, root: Path, environ: dict[str, str]) -> int:
     program = step.argv[0]
     if not Path(program).is_absolute() and program.startswith(VENV):
         program = str(root / program)  # relative to the course folder, on every system
-    process = subprocess.Popen([program, *step.argv[1:]], cwd=root, env=environ)
+    output = subprocess.DEVNULL if step.quiet else None
+    process = subprocess.Popen([program, *step.argv[1:]], cwd=root, env=environ, stdout=output)
     while True:
         try:
             return process.wait()

@@ -99,8 +99,19 @@ def test_set_up_no_longer_registers_a_jupyter_kernel_for_the_user(tmp_path):
 
 def test_lab_installs_fetches_the_data_then_opens_notebook_00_from_the_course_python(tmp_path):
     argvs = commands(plan("linux", "lab", root=fresh(tmp_path), as_root=False))
-    assert argvs[-2] == [".venv/bin/python", "-m", "demystify.data"]
+    assert argvs[-3] == [".venv/bin/python", "-m", "demystify.data"]
     assert argvs[-1] == [".venv/bin/python", "-m", "jupyterlab", "notebooks/00-setup-check.ipynb"]
+
+
+def test_lab_trusts_the_committed_notebooks_so_their_saved_drawings_show(tmp_path):
+    root = fresh(tmp_path)
+    for name in ("notebooks/00-a.ipynb", "notebooks/01-b.ipynb", "solutions/01-b.ipynb"):
+        (root / name).parent.mkdir(exist_ok=True)
+        (root / name).write_text("{}")
+    trust = plan("linux", "lab", root=root)[-2]
+    assert trust.argv == [".venv/bin/python", "-m", "jupyter", "trust", "notebooks/00-a.ipynb",
+                          "notebooks/01-b.ipynb", "solutions/01-b.ipynb"]
+    assert trust.quiet and "trust" in trust.text
     as_root = commands(plan("linux", "lab", root=fresh(tmp_path), as_root=True))[-1]
     assert as_root[-1] == "--allow-root"
 
