@@ -6,7 +6,7 @@ import pytest
 
 from demystify import course
 from demystify.checks import unfinished
-from demystify.exercises import unfinished_names
+from demystify.exercises import unfinished_names, unfinished_nudges
 
 SOLUTION = [
     ("markdown", "## Exercise 1: a layer"),
@@ -39,6 +39,10 @@ def test_a_name_that_working_code_defines_again_is_not_waiting_for_anything_afte
     assert "after" not in waiting
 
 
+def waiting(names, nudges=None):
+    return unfinished.Waiting(names, nudges or {})
+
+
 def raised(error_type, *args, inside=None):
     """An exception as IPython would catch it, raised inside a function named ``inside``."""
     def stub():
@@ -53,25 +57,28 @@ def raised(error_type, *args, inside=None):
 
 def test_a_name_error_for_an_answer_says_which_exercise_to_finish():
     error = NameError("name 'H' is not defined", name="H")
-    text = unfinished.message(error, {"H": 1})
+    text = unfinished.message(error, waiting({"H": 1}))
     assert text.startswith("✗ Finish exercise 1 first") and "`H`" in text and "\n" not in text
 
 
 def test_a_stub_reached_through_its_function_names_the_exercise_and_shows_the_nudge():
     error = raised(NotImplementedError, "One line: a whole batch.", inside="layer")
-    text = unfinished.message(error, {"layer": 3})
+    text = unfinished.message(error, waiting({"layer": 3}))
     assert text.splitlines() == ["✗ Exercise 3 is not finished: layer is not written yet.",
                                  "  One line: a whole batch."]
 
 
-def test_a_stub_at_the_top_of_a_cell_is_reported_without_an_exercise_number():
-    assert unfinished.message(raised(NotImplementedError, "Think."), {}).startswith(
+def test_a_stub_at_the_top_of_a_cell_is_known_by_its_nudge():
+    assert unfinished_nudges(solution_notebook()) == {"One line.": 1, "Think.": 2}
+    text = unfinished.message(raised(NotImplementedError, "Think."), waiting({}, {"Think.": 2}))
+    assert text.splitlines() == ["✗ Exercise 2 is not finished yet.", "  Think."]
+    assert unfinished.message(raised(NotImplementedError, "Other."), waiting({})).startswith(
         "✗ This exercise is not finished yet.")
 
 
 def test_any_other_error_keeps_its_traceback():
-    assert unfinished.message(NameError("name 'typo' is not defined", name="typo"), {"H": 1}) is None
-    assert unfinished.message(ValueError("shapes"), {"H": 1}) is None
+    assert unfinished.message(NameError("name 'typo' is not defined", name="typo"), waiting({"H": 1})) is None
+    assert unfinished.message(ValueError("shapes"), waiting({"H": 1})) is None
 
 
 @pytest.mark.parametrize("module", ["layers", "weights", "autograd_basics", "training", "wrapper",
@@ -82,4 +89,4 @@ def test_each_check_module_serves_an_exercise_notebook_that_imports_it(module):
     assert course.is_exercise(notebook), f"{checks.NOTEBOOK} is not an exercise notebook"
     sources = "\n".join(c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code")
     assert f"demystify.checks.{module} import" in sources
-    assert unfinished.answers(checks.NOTEBOOK), "the solution's answers could not be read"
+    assert unfinished.answers(checks.NOTEBOOK).names, "the solution's answers could not be read"

@@ -298,6 +298,20 @@ def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nb
     return exercise
 
 
+def unfinished_nudges(solution: nbformat.NotebookNode, name: str = "notebook") -> dict[str, int]:
+    """``{nudge: N}``: the message of each stub of exercise N, for a stub that is not inside a
+    function (the exercise is code at the top of a cell), which only its message identifies."""
+    number, nudges = 0, {}
+    for index, cell in enumerate(solution.cells, start=1):
+        if cell.cell_type == "markdown" and EXERCISE_HEADING.search(cell.source):
+            number = int(EXERCISE_HEADING.search(cell.source).group(1))
+        elif cell.cell_type == "code" and BEGIN in cell.source:
+            for kind, item in _blocks(cell.source, _where(name, index, cell)):
+                if kind == "block":
+                    nudges[item[1]] = number
+    return nudges
+
+
 def unfinished_names(solution: nbformat.NotebookNode, name: str = "notebook") -> dict[str, int]:
     """``{name: N}`` for every name that stays undefined until exercise N is finished.
 

@@ -16,34 +16,45 @@ from __future__ import annotations
 
 import functools
 import traceback
+from typing import NamedTuple
 
 from demystify.course import ROOT, SOLUTIONS
 
 
+class Waiting(NamedTuple):
+    """What an untouched exercise notebook waits for: {name: N} and {stub's nudge: N}."""
+    names: dict[str, int]
+    nudges: dict[str, int]
+
+
 @functools.cache
-def answers(notebook: str) -> dict[str, int]:
-    """``{name: exercise number}`` for the exercise notebook ``notebook`` ('06-weights-exercises')."""
-    from demystify.exercises import ExerciseError, read_solution, unfinished_names
+def answers(notebook: str) -> Waiting:
+    """What the exercise notebook ``notebook`` ('06-weights-exercises') waits for, from its solution."""
+    from demystify.exercises import ExerciseError, read_solution, unfinished_names, unfinished_nudges
 
     path = ROOT / SOLUTIONS / f"{notebook}.ipynb"
     try:
-        return unfinished_names(read_solution(path), notebook) if path.exists() else {}
-    except ExerciseError:
-        return {}
+        solution = read_solution(path)
+        return Waiting(unfinished_names(solution, notebook), unfinished_nudges(solution, notebook))
+    except (ExerciseError, OSError):
+        return Waiting({}, {})
 
 
-def message(error: BaseException, waiting: dict[str, int]) -> str | None:
+def message(error: BaseException, waiting: Waiting) -> str | None:
     """The one line for an error that an unfinished exercise caused, or None for any other."""
-    if isinstance(error, NameError) and getattr(error, "name", None) in waiting:
-        return (f"✗ Finish exercise {waiting[error.name]} first: `{error.name}` is made there "
+    names, nudges = waiting
+    if isinstance(error, NameError) and getattr(error, "name", None) in names:
+        return (f"✗ Finish exercise {names[error.name]} first: `{error.name}` is made there "
                 f"(then run this cell again).")
     if isinstance(error, NotImplementedError):
         frames = [frame.name for frame in traceback.extract_tb(error.__traceback__)]
-        stub = next((name for name in reversed(frames) if name in waiting), None)
+        stub = next((name for name in reversed(frames) if name in names), None)
         nudge = f"\n  {error}" if str(error) else ""
-        if stub is None:
-            return f"✗ This exercise is not finished yet.{nudge}"
-        return f"✗ Exercise {waiting[stub]} is not finished: {stub} is not written yet.{nudge}"
+        if stub is not None:
+            return f"✗ Exercise {names[stub]} is not finished: {stub} is not written yet.{nudge}"
+        if str(error) in nudges:
+            return f"✗ Exercise {nudges[str(error)]} is not finished yet.{nudge}"
+        return f"✗ This exercise is not finished yet.{nudge}"
     return None
 
 
