@@ -286,3 +286,20 @@ def test_a_central_difference_whose_default_is_not_a_number_gets_a_sentence():
     text = failure(check_central_difference, lambda f, x, h=1e-5: (
         (f(x + h) - f(x - h)) / (2 * h) if anp.ndim(x) or h != 1e-5 else [1.0, 2.0]))
     assert text.startswith("✗ central_difference returned a list; expected one number.")
+
+
+def test_a_derivative_by_hand_that_asks_autograd_is_refused():
+    text = failure(check_derivative, anp.tanh, elementwise_grad(anp.tanh))
+    assert "gives its numbers from autograd" in text and "written by hand" in text
+    text = failure(check_partial, f, lambda x, y: grad(f, 1)(x, y), argnum=1)
+    assert "gives its numbers from autograd" in text
+
+
+def test_a_function_of_x_that_fails_on_one_number_is_told_to_work_on_numbers_too():
+    text = failure(check_derivative, anp.tanh, lambda x: anp.array([1 - anp.tanh(v) ** 2 for v in x]))
+    assert "raised TypeError" in text and "must work on one number too" in text
+
+
+def test_a_partial_that_returns_an_array_of_one_number_is_told_to_return_the_number():
+    text = failure(check_partial, f, lambda x, y: anp.array([2 * x * y]), argnum=0)
+    assert "an array of shape (1,); expected one number" in text and "the number itself" in text

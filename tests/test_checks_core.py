@@ -335,3 +335,10 @@ def test_a_not_implemented_error_from_a_library_is_not_blamed_on_a_function_of_t
     import logging
     text = call_failure(lambda record: logging.Handler().emit(record), None, name="f")
     assert text.startswith("✗ f is not written yet.") and "calls emit" not in text
+
+
+def test_otherwise_is_shown_only_where_no_mistake_is_named():
+    bad = EXPECTED.copy()
+    bad[1, 2] = 100.0
+    assert message(bad, otherwise="Hint 2 shows it.").endswith("\n  Hint 2 shows it.")
+    assert "Hint 2" not in message(-EXPECTED, otherwise="Hint 2 shows it.")

@@ -283,3 +283,9 @@ def test_parameter_shapes_as_numpy_arrays_or_numpy_ints_pass():
     check_parameter_shapes(lambda sizes: [np.array(s) for s in parameter_shapes(sizes)])
     check_parameter_shapes(lambda sizes: [tuple(np.int64(d) for d in s)
                                           for s in parameter_shapes(sizes)])
+
+
+def test_an_error_that_is_not_about_shapes_gets_no_shape_hint():
+    text = failure(check_layer_loop, lambda X, W, b: layer_forward_not_yet_defined(X, W, b))  # noqa: F821
+    assert text == ("✗ your layer_loop raised NameError: name 'layer_forward_not_yet_defined' is "
+                    "not defined")

@@ -277,7 +277,8 @@ def test_loop_with_a_hard_coded_number_of_steps_is_named():
 def test_loop_with_a_hard_coded_learning_rate_is_caught():
     def fixed_lr(params, X, Y, lr=0.5, steps=500):
         return train(params, X, Y, 0.5, steps)
-    assert "the 4 losses recorded by train" in failure(check_train, fixed_lr)
+    text = failure(check_train, fixed_lr)
+    assert "train's record of 4 losses" in text and "Use the arguments train is given" in text
 
 
 def test_loop_that_returns_losses_then_params_is_told_the_order():
@@ -363,3 +364,14 @@ def test_a_diverged_network_is_named():
 ], ids=["a string", "an accuracy", "the scores", "None"])
 def test_anything_but_the_trained_parameters_is_refused(given, words):
     assert words in failure(check_trained, given)
+
+
+def test_a_loop_broken_by_another_exercise_is_sent_back_to_those_checks():
+    def train_with_the_gradient_of_x(params, X, Y, lr=0.5, steps=500):
+        losses = []
+        for _ in range(steps):
+            losses.append(loss(params, X, Y))
+            params = step(params, grad(loss, 1)(params, X, Y), lr)
+        return params, losses
+    text = failure(check_train, train_with_the_gradient_of_x)
+    assert "raised ValueError" in text and "do their checks above all pass?" in text

@@ -261,3 +261,30 @@ def test_predict_mistakes_are_named(wrong, message):
 ], ids=["np.argmax", "a comparison of booleans", "a comparison as ints"])
 def test_every_way_of_predicting_the_larger_output_passes(right):
     check_predict(right)
+
+
+def test_forward_without_any_tanh_is_named():
+    def linear(params, X):
+        H = X
+        for k in range(0, len(params), 2):
+            H = H @ params[k] + params[k + 1]
+        return H
+    assert "No layer applies tanh" in failure(check_forward, linear)
+
+
+def test_forward_that_forgets_one_bias_names_the_layer():
+    def no_last_bias(params, X):
+        return np.tanh(forward(params[:4], X) @ params[4])
+    assert "Layer 3 has no bias: add b3" in failure(check_forward, no_last_bias)
+
+
+def test_forward_with_outputs_beyond_tanh_is_asked_about_its_tanh():
+    def scaled(params, X):
+        return 3 * forward(params, X) + 0.1
+    assert "outside (-1, 1), where tanh never goes" in failure(check_forward, scaled)
+
+
+def test_forward_with_other_wrong_values_points_at_the_hint():
+    def shifted(params, X):
+        return forward(params, X) * 0.5 + 0.01
+    assert "(Hint 2 below the exercise shows the shape of it.)" in failure(check_forward, shifted)

@@ -147,7 +147,8 @@ def _one_number(value, returned: str) -> float:
     """``value`` as a float, or fail: one number is expected (not an array, a list, a string)."""
     array = expect_numbers(value, returned, "one number")
     if array.ndim != 0:
-        fail(f"{returned} an array of shape {array.shape}; expected one number.")
+        fail(f"{returned} an array of shape {array.shape}; expected one number.",
+             "Return the number itself, not an array or a list around it.")
     return float(array)
 
 
@@ -168,8 +169,9 @@ def _on_grid(fn: Callable, xs: np.ndarray, name: str) -> np.ndarray:
              "same shape (no sum, no mean, no reshape).")
     for k in (0, len(xs) // 2, len(xs) - 1):
         x = float(xs[k])
-        single = _one_number(call(fn, x, name=name, signature=signature),
-                             f"{name}({x:.4g}) returned")
+        single = _one_number(call(fn, x, name=name, signature=signature, hint=(
+            f"{name} must work on one number too, not only on arrays: use np's functions on x "
+            "as a whole, with no loop over its entries.")), f"{name}({x:.4g}) returned")
         expect_true(np.isclose(single, values[k], rtol=1e-9, atol=1e-12),
                     f"{name}({x:.4g}) is {single:.6g} for the number x, but {values[k]:.6g} at "
                     "the same x inside an array.",
@@ -184,6 +186,32 @@ def _autograd_derivative(f: Callable, name: str) -> np.ndarray:
                   hint=f"autograd could not differentiate {name}. {AUTOGRAD_NUMPY}")
     return expect_numbers(slopes, f"elementwise_grad({name}) returned",
                           f"an array of shape {GRID.shape}")
+
+
+@contextlib.contextmanager
+def _autograd_at_work():
+    """Counts autograd's reverse passes while attendee code runs: its make_vjp, behind grad,
+    elementwise_grad and value_and_grad. A formula written by hand makes none."""
+    original = differential_operators._make_vjp
+    passes = []
+
+    def counted(*args, **kwargs):
+        passes.append(1)
+        return original(*args, **kwargs)
+    differential_operators._make_vjp = counted
+    try:
+        yield passes
+    finally:
+        differential_operators._make_vjp = original
+
+
+def _by_hand(passes: list, name: str) -> None:
+    """Fail if the answer that is to be written by hand asked autograd (``passes``, counted)."""
+    if passes:
+        fail(f"{name} gives its numbers from autograd: this exercise asks for the formula, "
+             "written by hand.",
+             "Work the derivative out on paper and write it with np: autograd is the check that "
+             "your formula is right, not the answer.")
 
 
 # --- the checks ---------------------------------------------------------------
@@ -216,7 +244,9 @@ def check_derivative(f: Callable, df: Callable) -> None:
                 f"autograd and central differences disagree about {f_name}'s slope.",
                 f"Is {f_name} smooth for x from {GRID[0]} to {GRID[-1]}? (abs, max, if/else "
                 "and rounding have kinks or jumps.)")
-    answer = _on_grid(df, GRID, name)
+    with _autograd_at_work() as passes:
+        answer = _on_grid(df, GRID, name)
+    _by_hand(passes, name)
     mistakes = [(values, f"{name} returns {f_name} itself: differentiate it.")]
     if known is not None:
         mistakes = [(wrong(GRID), why) for wrong, why in known.wrong_df] + mistakes
@@ -266,7 +296,9 @@ def check_partial(f: Callable, df: Callable, argnum: int) -> None:
     name, f_name = _name(df, f"df_d{variable}"), _name(f, "f")
     values, by_x, by_y = _partials(f, f_name)
     expected, swapped = (by_x, by_y) if argnum == 0 else (by_y, by_x)
-    answer = _at_points(df, name)
+    with _autograd_at_work() as passes:
+        answer = _at_points(df, name)
+    _by_hand(passes, name)
     mistakes = [
         (swapped, f"That is ∂{f_name}/∂{other}: differentiate with respect to {variable}, "
                   f"holding {other} still."),
@@ -290,23 +322,6 @@ def check_partial(f: Callable, df: Callable, argnum: int) -> None:
                  rtol=1e-5, atol=1e-7)
     passed(f"{name} is ∂{f_name}/∂{variable}: it matches autograd and central differences "
            f"at {len(POINTS)} points.")
-
-
-@contextlib.contextmanager
-def _autograd_at_work():
-    """Counts autograd's reverse passes while attendee code runs: its make_vjp, behind grad,
-    elementwise_grad and value_and_grad. A formula written by hand makes none."""
-    original = differential_operators._make_vjp
-    passes = []
-
-    def counted(*args, **kwargs):
-        passes.append(1)
-        return original(*args, **kwargs)
-    differential_operators._make_vjp = counted
-    try:
-        yield passes
-    finally:
-        differential_operators._make_vjp = original
 
 
 def _argnum_hint(gradient: Callable, f_name: str):

@@ -91,12 +91,14 @@ def describe_factor(k: float) -> str:
 
 
 def expect_array(actual, expected, what: str, mistakes: Mistakes = (),
-                 rtol: float = 1e-6, atol: float = 1e-8, shape_hint: str | None = None) -> None:
+                 rtol: float = 1e-6, atol: float = 1e-8, shape_hint: str | None = None,
+                 otherwise: str | None = None) -> None:
     """Fail with a helpful message unless ``actual`` equals ``expected`` (shape and values).
 
     ``what`` names the quantity ("layer_forward(X, W, b)"), ``mistakes`` are
     ``(wrong_answer, hint)`` pairs: if the attendee's answer matches a wrong
-    answer, its hint is shown.  ``shape_hint`` is added to any shape message.
+    answer, its hint is shown.  ``shape_hint`` is added to any shape message, ``otherwise``
+    to the message that can only say where the values differ ("Hint 2 shows ...").
     """
     expected = np.asarray(expected, dtype=float)
     if actual is None:
@@ -134,10 +136,10 @@ def expect_array(actual, expected, what: str, mistakes: Mistakes = (),
         fail(f"{what} is off by a factor of {describe_factor(factor)}.",
              "Check a mean against a sum, a missing 2 from a square, or a scale.")
     if actual.ndim == 0:
-        fail(f"{what} is {float(actual):.6g}; expected {float(expected):.6g}.")
+        fail(f"{what} is {float(actual):.6g}; expected {float(expected):.6g}.", otherwise)
     worst = np.unravel_index(np.argmax(np.abs(actual - expected)), actual.shape)
     fail(f"{what} has the right shape but different values: at index {tuple(map(int, worst))} "
-         f"it is {actual[worst]:.6g}, expected {expected[worst]:.6g}.")
+         f"it is {actual[worst]:.6g}, expected {expected[worst]:.6g}.", otherwise)
 
 
 def expect_true(condition: bool, message: str, hint: str | None = None) -> None:

@@ -116,10 +116,12 @@ def _loop_slips(X, W, b) -> Slips:
     return slips
 
 
-def _error_hint(X, W, b, slips: Slips, expected: str) -> Callable[[BaseException], str]:
+def _error_hint(X, W, b, slips: Slips, expected: str) -> Callable[[BaseException], str | None]:
     """A hint for call(): the slip that raises the very error the attendee's code raised, or,
     when none does, what the inputs were and how they line up."""
-    def hint(error: BaseException) -> str:
+    def hint(error: BaseException) -> str | None:
+        if not isinstance(error, (ValueError, IndexError)):   # not numpy's shapes: say nothing
+            return None
         alike = list(dict.fromkeys(raised_alike(error, [(why, wrong) for wrong, why in slips])))
         if alike:   # one error can have two causes: name both
             return "\nOr: ".join(alike[:2])
@@ -234,7 +236,7 @@ def check_parameter_shapes(parameter_shapes: Callable, sizes=SIZES) -> None:
                            signature="parameter_shapes(sizes)",
                            returns=LIST.named(f"a list of {len(expected)} shapes")))
         if len(result) != len(expected):
-            fail(f"parameter_shapes{layer_sizes} returned {len(result)} shapes; expected "
+            fail(f"parameter_shapes({layer_sizes}) returned {len(result)} shapes; expected "
                  f"{len(expected)}: {', '.join(names)}.",
                  f"{len(layer_sizes)} layer sizes make {len(layer_sizes) - 1} layers, each with "
                  "a weight matrix and a bias vector.")

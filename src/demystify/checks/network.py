@@ -88,9 +88,10 @@ def forward_slips(sizes, params, X, Y=None) -> list[Slip]:
     return slips
 
 
-def forward_hint(sizes, params, X, Y=None) -> Callable[[BaseException], str | None]:
+def forward_hint(sizes, params, X, Y=None, otherwise: str | None = None
+                 ) -> Callable[[BaseException], str | None]:
     """A hint for call() when a forward pass (or a loss) raised: the slip that raises the very
-    same error, or else what the shapes are and how they line up."""
+    same error, or else ``otherwise``, or what the shapes are and how they line up."""
     def hint(error: BaseException) -> str | None:
         if not isinstance(error, (ValueError, IndexError)):
             return None
@@ -98,6 +99,8 @@ def forward_hint(sizes, params, X, Y=None) -> Callable[[BaseException], str | No
                                                         forward_slips(sizes, params, X, Y)])))
         if alike:
             return "\nOr: ".join(alike[:2])
+        if otherwise:
+            return otherwise
         walk = " -> ".join([f"X {X.shape}"] + [f"H{k} ({X.shape[0]}, {n})"
                                                 for k, n in enumerate(sizes[1:-1], start=1)]
                            + [f"Y_hat ({X.shape[0]}, {sizes[-1]})"])

@@ -237,16 +237,19 @@ def check_train(train: Callable, sizes=SIZES) -> None:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         result = call(train, _copy(params), X, Y, lr=lr, steps=steps, name="train",
                       signature="train(params, X, Y, lr=0.5, steps=500)",
-                      hint=forward_hint(sizes, params, X, Y))
+                      hint=forward_hint(sizes, params, X, Y, otherwise=(
+                          "train uses your loss, loss_grad and step: do their checks above all "
+                          "pass? Then look at how train hands each one its arguments.")))
     trained, losses = _trained_and_losses(result, sizes, steps)
     if all(np.allclose(a, b) for a, b in zip(trained, params, strict=True)):
         fail("After training, the parameters are the starting ones.",
              "Assign the result of step back to params, at every step.")
-    expect_array(losses, expected_losses, f"the {steps} losses recorded by train", mistakes=[
+    expect_array(losses, expected_losses, f"train's record of {steps} losses", mistakes=[
         ([loss(p, X, Y) for p in path[1:]],
          "These are the losses after each update. Record the loss before the update, so that "
          "losses[0] is the loss of the starting parameters."),
-    ])
+    ], otherwise=f"Use the arguments train is given, here lr={lr} and steps={steps}: each pass "
+                 "records the loss, then takes one step of that learning rate.")
     for name, got, want in zip(parameter_names(sizes), trained, path[-1], strict=True):
         expect_array(got, want, f"the trained {name}")
     passed(f"train follows gradient descent: {steps} steps at lr={lr} give the reference "

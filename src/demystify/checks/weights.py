@@ -145,6 +145,8 @@ def _forward_mistakes(params, X) -> list[tuple[np.ndarray, str]]:
          f"Y_hat = tanh(H{last - 1} @ W{last} + b{last})."),
         (_through_layers(params, X, lambda H, W, b: np.tanh(H @ W)),
          "Did you forget the biases? Each layer is tanh(H @ W + b)."),
+        (_through_layers(params, X, lambda H, W, b: H @ W + b),
+         "No layer applies tanh: each layer is tanh(H @ W + b), the last one too."),
         (_through_layers(params, X, lambda H, W, b: np.tanh(H @ W) + b),
          "The bias goes inside the activation: tanh(H @ W + b)."),
         (_through_layers(params, X, lambda H, W, b: 1 / (1 + np.exp(-(H @ W + b)))),
@@ -156,6 +158,10 @@ def _forward_mistakes(params, X) -> list[tuple[np.ndarray, str]]:
         candidates.append((reference.forward(params[:2 * k], X),
                            f"That is the output of layer {k}, H{k}: carry on through all {last} "
                            "layers, feeding each layer's output to the next."))
+    for k in range(1, last + 1):
+        without = [np.zeros_like(p) if i == 2 * k - 1 else p for i, p in enumerate(params)]
+        candidates.append((reference.forward(without, X),
+                           f"Layer {k} has no bias: add b{k} after its product, inside the tanh."))
     return candidates
 
 
@@ -169,9 +175,15 @@ def check_forward(forward: Callable, sizes=SIZES) -> None:
         result = call(forward, given, X.copy(), name="forward", signature="forward(params, X)",
                       returns=ARRAY, hint=forward_hint(sizes, params, X))
         expect_unchanged(given, params, "forward")
-        expect_array(result, reference.forward(params, X), f"forward(params, X) for X {X.shape}",
+        expected = reference.forward(params, X)
+        outside = np.asarray(result, dtype=float).shape == expected.shape and \
+            np.any(np.abs(np.asarray(result, dtype=float)) > 1)
+        expect_array(result, expected, f"forward(params, X) for X {X.shape}",
                      mistakes=_forward_mistakes(params, X),
-                     shape_hint="Expected one row per sample and one column per output.")
+                     shape_hint="Expected one row per sample and one column per output.",
+                     otherwise="Some outputs are outside (-1, 1), where tanh never goes: does "
+                               "every layer end with tanh?" if outside else
+                               "(Hint 2 below the exercise shows the shape of it.)")
     passed("forward matches the reference network on batches of 6 samples and of 1.")
 
 
