@@ -303,3 +303,16 @@ def test_a_function_of_x_that_fails_on_one_number_is_told_to_work_on_numbers_too
 def test_a_partial_that_returns_an_array_of_one_number_is_told_to_return_the_number():
     text = failure(check_partial, f, lambda x, y: anp.array([2 * x * y]), argnum=0)
     assert "an array of shape (1,); expected one number" in text and "the number itself" in text
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda x: (1 - anp.tanh(x)) ** 2, "squares the difference"),
+    (lambda x: 1 - anp.tanh ** 2, "arithmetic on a function, not on its value"),
+], ids=["(1 - tanh)**2", "tanh**2"])
+def test_more_slips_in_the_derivative_of_tanh_are_named(wrong, words):
+    assert words in failure(check_derivative, anp.tanh, wrong)
+
+
+def test_a_caret_for_a_power_is_named():
+    text = failure(check_function_h, lambda x: anp.log(2 + x) + anp.cos(x) ^ 2)
+    assert "^ is not a power in Python" in text

@@ -289,3 +289,18 @@ def test_an_error_that_is_not_about_shapes_gets_no_shape_hint():
     text = failure(check_layer_loop, lambda X, W, b: layer_forward_not_yet_defined(X, W, b))  # noqa: F821
     assert text == ("✗ your layer_loop raised NameError: name 'layer_forward_not_yet_defined' is "
                     "not defined")
+
+
+def test_layer_loop_handing_neuron_the_whole_bias_is_named():
+    def whole_bias(X, W, b):
+        H = np.zeros((X.shape[0], W.shape[1]))
+        for i in range(X.shape[0]):
+            for j in range(W.shape[1]):
+                H[i, j] = neuron(X[i], W[:, j], b)
+        return H
+    assert "instead of neuron j's, b[j]?" in failure(check_layer_loop, whole_bias)
+
+
+def test_a_neuron_that_indexes_its_bias_is_told_the_bias_is_one_number():
+    text = failure(check_neuron, lambda x, w, b: np.tanh(x @ w + b[0]))
+    assert "raised TypeError" in text and "b is one number too, the neuron's bias" in text

@@ -375,3 +375,24 @@ def test_a_loop_broken_by_another_exercise_is_sent_back_to_those_checks():
         return params, losses
     text = failure(check_train, train_with_the_gradient_of_x)
     assert "raised ValueError" in text and "do their checks above all pass?" in text
+
+
+def test_step_doing_arithmetic_on_the_lists_is_told_to_take_one_array_at_a_time():
+    text = failure(check_step, lambda params, grads, lr: params - lr * grads)
+    assert "raised TypeError" in text and "arithmetic on a list does not reach the arrays" in text
+
+
+def test_a_loop_variable_that_hides_the_step_function_is_named():
+    def shadowed(params, X, Y, lr=0.5, steps=500):
+        losses = []
+        for step in range(steps):  # noqa: F402 (the slip under test)
+            losses.append(loss(params, X, Y))
+            params = step(params, loss_grad(params, X, Y), lr)
+        return params, losses
+    assert "`for step in ...` makes step a number" in failure(check_train, shadowed)
+
+
+def test_a_loop_that_returns_only_the_parameters_is_told_to_return_the_losses_too():
+    text = failure(check_train, lambda params, X, Y, lr=0.5, steps=500:
+                   train(params, X, Y, lr, steps)[0])
+    assert text.startswith("✗ train returned only the trained parameters")

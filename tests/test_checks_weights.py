@@ -288,3 +288,13 @@ def test_forward_with_other_wrong_values_points_at_the_hint():
     def shifted(params, X):
         return forward(params, X) * 0.5 + 0.01
     assert "(Hint 2 below the exercise shows the shape of it.)" in failure(check_forward, shifted)
+
+
+def test_init_looping_past_the_last_layer_is_told_how_many_layers_there_are():
+    def one_too_many(sizes, rng):
+        params = []
+        for k in range(len(sizes)):
+            n_in, n_out = sizes[k], sizes[k + 1]
+            params += [rng.normal(0.0, np.sqrt(2 / (n_in + n_out)), (n_in, n_out)), np.zeros(n_out)]
+        return params
+    assert "There are len(sizes) - 1 layers" in failure(check_init_params, one_too_many)

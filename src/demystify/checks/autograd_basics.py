@@ -70,6 +70,9 @@ TANH = Known(
          "1 - x**2 squares x, not tanh(x): the derivative is 1 - tanh(x)**2."),
         (lambda x: 1 - np.tanh(x ** 2),
          "tanh²(x) means (tanh x)², np.tanh(x)**2; np.tanh(x**2) squares x instead."),
+        (lambda x: (1 - np.tanh(x)) ** 2,
+         "(1 - tanh(x))**2 squares the difference; the square belongs to tanh(x) alone: "
+         "one minus (tanh of x, squared)."),
     ])
 
 GAUSS = Known(
@@ -143,6 +146,22 @@ def _name(fn: Callable, default: str) -> str:
     return default if not isinstance(name, str) or name == "<lambda>" else name
 
 
+def _type_hint(error: BaseException) -> str | None:
+    """What a TypeError from a function of x probably means: math on an array, ^ for a power,
+    or arithmetic on a function instead of its value."""
+    text = str(error)
+    if not isinstance(error, TypeError):
+        return None
+    if "Python scalars" in text or "must be real number" in text:
+        return WHOLE_ARRAYS
+    if "bitwise_xor" in text:
+        return "^ is not a power in Python (it is a bitwise xor): write ** for a square."
+    if "unsupported operand" in text and ("'function'" in text or "'ufunc'" in text):
+        return ("That is arithmetic on a function, not on its value: call it on x first, as "
+                "in np.tanh(x), then square or add the result.")
+    return None
+
+
 def _one_number(value, returned: str) -> float:
     """``value`` as a float, or fail: one number is expected (not an array, a list, a string)."""
     array = expect_numbers(value, returned, "one number")
@@ -156,8 +175,7 @@ def _on_grid(fn: Callable, xs: np.ndarray, name: str) -> np.ndarray:
     """fn at every x of the array xs, called once with the whole array (as the plots do), and
     at a few single numbers: a function of x works on both, and gives one value per x."""
     signature = f"{name}(x)"
-    values = call(fn, xs, name=name, signature=signature,
-                  hint=lambda error: WHOLE_ARRAYS if isinstance(error, TypeError) else None)
+    values = call(fn, xs, name=name, signature=signature, hint=_type_hint)
     returned = f"{name}(x) for an array x of shape {xs.shape} returned"
     if values is None:
         fail(f"{returned} None; expected an array of shape {xs.shape}.",

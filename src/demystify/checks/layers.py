@@ -109,11 +109,18 @@ def _loop_slips(X, W, b) -> Slips:
                     "the neurons, up to W.shape[1].")
     slips += [(lambda: X[n], past_the_end), (lambda: W[:, n_out], past_the_end),
               (lambda: b[n_out], past_the_end)]
+    slips.append((lambda: _set_entry(np.zeros((n, n_out)), np.tanh(X[0] @ W[:, 0] + b)),
+                  "Entry H[i, j] holds one number, neuron j on sample i: did you hand neuron "
+                  "the whole bias b instead of neuron j's, b[j]?"))
     for rows, columns in [(n_in, n_out), (n_out, n), (n_out, n_in)]:
         slips.append((lambda rows=rows, columns=columns: np.zeros((rows, columns))[n - 1, n_out - 1],
                       "H has one row per sample and one column per neuron: "
                       "np.zeros((X.shape[0], W.shape[1]))."))
     return slips
+
+
+def _set_entry(H: np.ndarray, value) -> None:
+    H[0, 0] = value
 
 
 def _error_hint(X, W, b, slips: Slips, expected: str) -> Callable[[BaseException], str | None]:
@@ -156,9 +163,10 @@ def check_neuron(neuron: Callable) -> None:
             (_relu(z), "That is ReLU: this neuron uses np.tanh."),
         ]
         result = call(neuron, x.copy(), w.copy(), b, name="neuron", signature="neuron(x, w, b)",
-                      returns=NUMBER, hint=hint_for(ValueError, (
+                      returns=NUMBER, hint=hint_for((ValueError, TypeError), (
                           f"x {x.shape} and w {w.shape} are vectors of the same length: their "
-                          "dot product x · w is one number, and b is one number too.")))
+                          "dot product x · w is one number, and b is one number too, the "
+                          "neuron's bias.")))
         expect_array(result, np.tanh(z), f"neuron(x, w, b) with {n_in} inputs",
                      mistakes=mistakes, shape_hint="One neuron gives one number (shape ()).")
     passed("neuron computes tanh(x · w + b): right for 3 and 5 inputs.")

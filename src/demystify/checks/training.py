@@ -28,7 +28,7 @@ from demystify.reference import (LEARNING_RATE, SEED, SIZES, STEPS, fixed_batch,
                                  parameter_names, parameter_shapes)
 
 from .core import (NUMBER, NUMBERS, call, expect_array, expect_arrays, expect_numbers,
-                   expect_true, fail, passed)
+                   expect_true, fail, hint_for, passed)
 from .network import expect_params, expect_unchanged, forward_hint
 from .unfinished import explain_unfinished
 
@@ -180,7 +180,10 @@ def check_step(step: Callable, sizes=SIZES) -> None:
     grads = numpy_gradient(params, X, Y)
     expected = _step_reference(params, grads, lr)
     result = call(step, _copy(params), _copy(grads), lr, name="step",
-                  signature="step(params, grads, lr)")
+                  signature="step(params, grads, lr)", hint=hint_for(TypeError, (
+                      "params and grads are lists of arrays: arithmetic on a list does not "
+                      "reach the arrays inside it. Take one parameter and its gradient at a "
+                      "time, and make each new array.")))
     if isinstance(result, np.ndarray):
         fail(f"step returned one array of shape {result.shape}; expected a list of "
              f"{len(params)} arrays, the updated parameters.",
@@ -207,6 +210,10 @@ def _trained_and_losses(result, sizes, steps) -> tuple[list[np.ndarray], np.ndar
     if result is None:
         fail("train returned None; expected 2 values, (params, losses).",
              "Did you forget to `return params, losses`?")
+    if isinstance(result, (tuple, list)) and len(result) == len(parameter_shapes(sizes)) and all(
+            isinstance(p, np.ndarray) and p.ndim > 0 for p in result):
+        fail("train returned only the trained parameters; expected 2 values, (params, losses).",
+             "Return the losses you recorded too: `return params, losses`.")
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         fail(f"train returned {_a(result)}{'' if not isinstance(result, (tuple, list)) else f' of {len(result)} values'}; "
              "expected 2 values, (params, losses).", "End with `return params, losses`.")
@@ -237,9 +244,7 @@ def check_train(train: Callable, sizes=SIZES) -> None:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         result = call(train, _copy(params), X, Y, lr=lr, steps=steps, name="train",
                       signature="train(params, X, Y, lr=0.5, steps=500)",
-                      hint=forward_hint(sizes, params, X, Y, otherwise=(
-                          "train uses your loss, loss_grad and step: do their checks above all "
-                          "pass? Then look at how train hands each one its arguments.")))
+                      hint=_train_hint(sizes, params, X, Y))
     trained, losses = _trained_and_losses(result, sizes, steps)
     if all(np.allclose(a, b) for a, b in zip(trained, params, strict=True)):
         fail("After training, the parameters are the starting ones.",
@@ -254,6 +259,21 @@ def check_train(train: Callable, sizes=SIZES) -> None:
         expect_array(got, want, f"the trained {name}")
     passed(f"train follows gradient descent: {steps} steps at lr={lr} give the reference "
            "losses and parameters.")
+
+
+def _train_hint(sizes, params, X, Y):
+    """A hint for call() when train raises: a loop variable that hides a function, a slip of
+    the forward pass, or an exercise above that is not right yet."""
+    shapes = forward_hint(sizes, params, X, Y, otherwise=(
+        "train uses your loss, loss_grad and step: do their checks above all pass? Then look "
+        "at how train hands each one its arguments."))
+
+    def hint(error: BaseException) -> str | None:
+        if isinstance(error, TypeError) and "object is not callable" in str(error):
+            return ("A name of one of your functions now holds something else: a loop such as "
+                    "`for step in ...` makes step a number. Name the loop variable _ instead.")
+        return shapes(error)
+    return hint
 
 
 def _trajectory(params, X, Y, lr, steps) -> list[list[np.ndarray]]:

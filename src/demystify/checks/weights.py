@@ -22,7 +22,7 @@ import numpy as np
 from demystify import reference
 from demystify.reference import SEED, SIZES, layer_pairs, parameter_names, xavier_std
 
-from .core import ARRAY, call, expect_array, fail, passed
+from .core import ARRAY, call, expect_array, fail, hint_for, passed
 from .network import expect_params, expect_unchanged, forward_hint
 from .unfinished import explain_unfinished
 
@@ -69,7 +69,9 @@ def _same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
 def _drawn(init_params: Callable, sizes: tuple, seed: int) -> list[np.ndarray]:
     """init_params(sizes, np.random.default_rng(seed)), its structure checked."""
     result = call(init_params, sizes, np.random.default_rng(seed), name="init_params",
-                  signature="init_params(sizes, rng)")
+                  signature="init_params(sizes, rng)", hint=hint_for(IndexError, (
+                      "There are len(sizes) - 1 layers: each pair of neighbouring sizes, "
+                      "(sizes[k], sizes[k + 1]), is one layer, and the last size starts none.")))
     return expect_params(result, sizes, f"init_params({sizes}, np.random.default_rng({seed})) "
                                         "returned")
 
