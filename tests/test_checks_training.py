@@ -396,3 +396,10 @@ def test_a_loop_that_returns_only_the_parameters_is_told_to_return_the_losses_to
     text = failure(check_train, lambda params, X, Y, lr=0.5, steps=500:
                    train(params, X, Y, lr, steps)[0])
     assert text.startswith("✗ train returned only the trained parameters")
+
+
+def test_a_loss_whose_mistake_cannot_be_named_says_both_values_and_points_at_the_hint():
+    text = failure(check_loss, lambda p, X, Y: anp.mean((forward(p, X) - Y) ** 2) + 0.1)
+    expected = loss(lively_params(), *fixed_batch())
+    assert f"loss(params, X, Y) is {expected + 0.1:.6g}; expected {expected:.6g}." in text
+    assert "(Hint 2 below the exercise shows the shape of it.)" in text

@@ -27,7 +27,7 @@ from autograd import differential_operators, elementwise_grad, grad
 
 from demystify.reference import central_difference
 
-from .core import NUMBER, call, expect_array, expect_numbers, expect_true, fail, passed
+from .core import HINT_1, NUMBER, call, expect_array, expect_numbers, expect_true, fail, passed
 from .unfinished import explain_unfinished
 
 NOTEBOOK = "08-autograd-exercises"   # the exercise notebook these checks serve
@@ -241,7 +241,8 @@ def check_function_h(h: Callable) -> None:
     if known is H:
         passed(f"h(x) = ln(2 + x) + cos²(x) at {len(GRID)} points from {GRID[0]} to {GRID[-1]}.")
         return
-    expect_array(values, H.f(GRID), "h(x)", mistakes=[(wrong(GRID), why) for wrong, why in H.wrong_f])
+    expect_array(values, H.f(GRID), "h(x)", mistakes=[(wrong(GRID), why) for wrong, why in H.wrong_f],
+                 otherwise=HINT_1)
     fail("h(x) has the right values but is not ln(2 + x) + cos²(x).")   # not reached
 
 
@@ -269,7 +270,7 @@ def check_derivative(f: Callable, df: Callable) -> None:
     if known is not None:
         mistakes = [(wrong(GRID), why) for wrong, why in known.wrong_df] + mistakes
     expect_array(answer, auto, f"{name}(x) at {len(GRID)} points from {GRID[0]} to {GRID[-1]}",
-                 mistakes=mistakes, rtol=1e-5, atol=1e-7)
+                 mistakes=mistakes, rtol=1e-5, atol=1e-7, otherwise=HINT_1)
     passed(f"{name} matches autograd and central differences at {len(GRID)} points "
            f"from {GRID[0]} to {GRID[-1]}.")
 
@@ -337,7 +338,7 @@ def check_partial(f: Callable, df: Callable, argnum: int) -> None:
              "Check the sign: d/dy sin(y) = +cos(y)."),
         ]
     expect_array(answer, expected, f"{name}(x, y) at {len(POINTS)} test points", mistakes=mistakes,
-                 rtol=1e-5, atol=1e-7)
+                 rtol=1e-5, atol=1e-7, otherwise=HINT_1)
     passed(f"{name} is ∂{f_name}/∂{variable}: it matches autograd and central differences "
            f"at {len(POINTS)} points.")
 

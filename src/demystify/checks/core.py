@@ -36,6 +36,11 @@ import numpy as np
 
 Mistakes = Iterable[tuple[np.ndarray, str]]
 
+# Where a check sends an attendee when it can say what differs but not why: the collapsed
+# hints below each exercise (CONVENTIONS.md), the idea first, then nearly the code.
+HINT_1 = "(Hint 1 below the exercise gives the idea.)"
+HINT_2 = "(Hint 2 below the exercise shows the shape of it.)"
+
 
 class CheckFailed(AssertionError):
     """A self-check found a mistake; the message says what it is and how to fix it."""

@@ -19,7 +19,7 @@ import numpy as np
 
 from demystify.reference import SIZES, parameter_names
 from demystify.reference import parameter_shapes as shapes_of
-from .core import (ARRAY, LIST, NUMBER, call, expect_array, fail, hint_for, passed,
+from .core import (ARRAY, HINT_2, LIST, NUMBER, call, expect_array, fail, hint_for, passed,
                    raised_alike)
 from .unfinished import explain_unfinished
 
@@ -136,7 +136,7 @@ def _error_hint(X, W, b, slips: Slips, expected: str) -> Callable[[BaseException
         n_out = W.shape[1]
         return (f"The inputs were {_shapes(X=X, W=W, b=b)}. {expected} X @ W lines up: "
                 f"X ({n}, {n_in}) @ W ({n_in}, {n_out}) -> ({n}, {n_out}), one row per sample, "
-                "and numpy adds b to every row. (Hint 2 below the exercise shows the shape of it.)")
+                f"and numpy adds b to every row. {HINT_2}")
     return hint
 
 
@@ -168,7 +168,8 @@ def check_neuron(neuron: Callable) -> None:
                           "dot product x · w is one number, and b is one number too, the "
                           "neuron's bias.")))
         expect_array(result, np.tanh(z), f"neuron(x, w, b) with {n_in} inputs",
-                     mistakes=mistakes, shape_hint="One neuron gives one number (shape ()).")
+                     mistakes=mistakes, shape_hint="One neuron gives one number (shape ()).",
+                     otherwise=HINT_2)
     passed("neuron computes tanh(x · w + b): right for 3 and 5 inputs.")
 
 
@@ -186,7 +187,7 @@ def check_layer_loop(layer_loop: Callable) -> None:
                                 "the weights that leave input j."))
         expect_array(result, np.tanh(X @ W + b), f"layer_loop on X {X.shape}", mistakes=mistakes,
                      shape_hint="Fill an array of shape (n_samples, n_out): H[i, j] is neuron j "
-                                "on sample i.")
+                                "on sample i.", otherwise=HINT_2)
     passed("layer_loop matches tanh(X @ W + b) on 2 batches, (5, 4) and (3, 3).")
 
 
@@ -210,7 +211,8 @@ def check_layer_forward(layer_forward: Callable) -> None:
                       hint=_error_hint(X, W, b, slips, "numpy could not line up the shapes."))
         expect_array(result, np.tanh(X @ W + b), f"layer_forward on X {X.shape}",
                      mistakes=_computed(slips),
-                     shape_hint="Expected one row per sample and one column per neuron.")
+                     shape_hint="Expected one row per sample and one column per neuron.",
+                     otherwise=HINT_2)
     passed("layer_forward matches tanh(X @ W + b) on 2 batches, (5, 4) and (3, 3).")
 
 

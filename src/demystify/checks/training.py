@@ -27,7 +27,7 @@ from demystify.reference import (LEARNING_RATE, SEED, SIZES, STEPS, fixed_batch,
                                  lively_params, numerical_gradient, numpy_gradient,
                                  parameter_names, parameter_shapes)
 
-from .core import (NUMBER, NUMBERS, call, expect_array, expect_arrays, expect_numbers,
+from .core import (HINT_2, NUMBER, NUMBERS, call, expect_array, expect_arrays, expect_numbers,
                    expect_true, fail, hint_for, passed)
 from .network import expect_params, expect_unchanged, forward_hint
 from .unfinished import explain_unfinished
@@ -92,7 +92,8 @@ def check_loss(loss_fn: Callable, sizes=SIZES) -> None:
     expect_unchanged(given, params, "loss")
     expected = loss(params, X, Y)
     expect_array(value, expected, "loss(params, X, Y)", mistakes=_loss_mistakes(params, X, Y),
-                 shape_hint="The loss is one number: average over every entry (no axis=).")
+                 shape_hint="The loss is one number: average over every entry (no axis=).",
+                 otherwise=HINT_2)
     call(grad(loss_fn), _copy(params), X, Y, name="grad(loss)", signature="loss(params, X, Y)",
          hint="loss gives the right value, but autograd cannot differentiate it. Keep every step "
               "where autograd can follow it: use the notebook's `np` (autograd.numpy), return "
@@ -188,7 +189,7 @@ def check_step(step: Callable, sizes=SIZES) -> None:
         fail(f"step returned one array of shape {result.shape}; expected a list of "
              f"{len(params)} arrays, the updated parameters.",
              "Update every parameter with its own gradient, and return them all in a list, in "
-             "the order of params. (Hint 2 below the exercise shows the shape of it.)")
+             f"the order of params. {HINT_2}")
     result = expect_params(result, sizes, "step(params, grads, lr) returned")
     for i, name in enumerate(parameter_names(sizes)):
         p, g = params[i], grads[i]

@@ -22,7 +22,7 @@ import numpy as np
 from demystify import reference
 from demystify.reference import SEED, SIZES, layer_pairs, parameter_names, xavier_std
 
-from .core import ARRAY, call, expect_array, fail, hint_for, passed
+from .core import ARRAY, HINT_2, call, expect_array, fail, hint_for, passed
 from .network import expect_params, expect_unchanged, forward_hint
 from .unfinished import explain_unfinished
 
@@ -106,7 +106,7 @@ def _explain_draws(init_params: Callable, sizes: tuple, seed: int, params) -> No
             fail(f"{name} has a standard deviation of {got.std():.3f}; expected about "
                  f"sqrt(2 / ({n_in} + {n_out})) = {std:.3f}.",
                  "Draw from a normal distribution with that standard deviation: it is "
-                 "rng.normal's scale. (Hint 2 below the exercise shows the shape of it.)")
+                 f"rng.normal's scale. {HINT_2}")
         fail(f"{name} has the right shape and scale, but not the numbers of the recipe.",
              "Draw only the weights, from the rng you are given, in the order W1, W2, W3, each "
              "with rng.normal(0.0, sigma, size=(n_in, n_out)); biases are np.zeros, not drawn.")
@@ -185,7 +185,7 @@ def check_forward(forward: Callable, sizes=SIZES) -> None:
                      shape_hint="Expected one row per sample and one column per output.",
                      otherwise="Some outputs are outside (-1, 1), where tanh never goes: does "
                                "every layer end with tanh?" if outside else
-                               "(Hint 2 below the exercise shows the shape of it.)")
+                               HINT_2)
     passed("forward matches the reference network on batches of 6 samples and of 1.")
 
 
@@ -210,5 +210,5 @@ def check_predict(predict: Callable, sizes=SIZES) -> None:
                        "argmax, not argmin."),
         (outputs.max(axis=1), "That is the larger output itself; we want its position, 0 or "
                               "1: argmax, not max."),
-    ], shape_hint="One label per sample: shape (n,).")
+    ], shape_hint="One label per sample: shape (n,).", otherwise=HINT_2)
     passed("predict gives the index of the larger output for each of 12 samples.")
