@@ -3,7 +3,7 @@ import math
 
 import autograd.numpy as anp
 import pytest
-from autograd import grad
+from autograd import elementwise_grad, grad
 
 from demystify.checks.autograd_basics import (
     check_central_difference, check_derivative, check_function_h, check_grad_argnum, check_partial)
@@ -38,10 +38,43 @@ def test_correct_derivatives_pass(capsys):
     assert capsys.readouterr().out.count("✓") == 4
 
 
-def test_derivative_written_with_math_one_number_at_a_time_is_accepted(capsys):
-    check_derivative(gauss, lambda x: -2 * x * math.exp(-x ** 2))
-    out = capsys.readouterr().out
-    assert out.startswith("✓ df matches autograd")      # a lambda is named df, not <lambda>
+def test_a_lambda_is_named_df_not_lambda(capsys):
+    check_derivative(gauss, lambda x: -2 * x * anp.exp(-x ** 2))
+    assert capsys.readouterr().out.startswith("✓ df matches autograd")
+
+
+@pytest.mark.parametrize("right", [
+    lambda x: 1 / anp.cosh(x) ** 2,
+    lambda x: 1 - anp.tanh(x) * anp.tanh(x),
+    lambda x: (1 - anp.tanh(x)) * (1 + anp.tanh(x)),
+    lambda x: 4 / (anp.exp(x) + anp.exp(-x)) ** 2,
+    lambda x: 1 - anp.tanh(x) ** 2 + 0 * x,
+], ids=["sech squared", "tanh times tanh", "difference of squares", "exponentials", "plus 0 x"])
+def test_every_formula_of_the_derivative_of_tanh_passes(right):
+    check_derivative(anp.tanh, right)
+
+
+def test_derivative_written_with_math_works_on_one_number_only_and_is_told_why_it_must_not():
+    text = failure(check_derivative, gauss, lambda x: -2 * x * math.exp(-x ** 2))
+    assert "raised TypeError" in text and "whole array of x at once" in text and "not math" in text
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda x: (1 - anp.tanh(x) ** 2)[:, None], "returned shape (41, 1); expected (41,)"),
+    (lambda x: anp.stack([x, x]), "returned shape (2, 41); expected (41,)"),
+    (lambda x: anp.sum(1 - anp.tanh(x) ** 2), "returned shape (); expected (41,)"),
+    (lambda x: [1 - math.tanh(v) ** 2 for v in x], "TypeError"),
+    (lambda x: anp.array([1.0]) * (1 - anp.tanh(x) ** 2) if anp.ndim(x) else anp.array([0.5]),
+     "returned an array of shape (1,); expected one number"),
+], ids=["a column", "two rows", "a sum", "a list for arrays only", "an array for a number"])
+def test_a_derivative_of_the_wrong_shape_is_named_without_a_numpy_error(wrong, words):
+    assert words in failure(check_derivative, anp.tanh, wrong)
+
+
+def test_a_derivative_that_differs_for_a_number_and_an_array_is_named():
+    def inconsistent(x):
+        return 1 - anp.tanh(x) ** 2 if anp.ndim(x) else 0.5
+    assert "for the number x" in failure(check_derivative, anp.tanh, inconsistent)
 
 
 def test_tanh_of_tanh_is_named():
@@ -107,14 +140,20 @@ def test_forgotten_return_is_named():
     assert "forget to `return`" in failure(check_derivative, h, dh_no_return)
 
 
-def test_function_written_with_plain_math_cannot_be_traced_and_says_why():
+def test_function_written_with_plain_math_is_told_to_use_np():
     text = failure(check_derivative, lambda x: math.log(2 + x) + math.cos(x) ** 2, dh)
+    assert "whole array of x at once" in text and "not math" in text
+
+
+def test_function_that_works_on_arrays_but_cannot_be_traced_says_why():
+    import numpy
+    text = failure(check_derivative, numpy.vectorize(lambda x: math.log(2 + x)), dh)
     assert "autograd could not differentiate" in text and "autograd.numpy" in text
 
 
 def test_other_wrong_values_are_located():
     text = failure(check_derivative, anp.sin, lambda x: anp.cos(x) + (x > 2.5))
-    assert "different values: at index" in text
+    assert "different values: at index" in text and "(Hint 1 below the exercise" in text
 
 
 # --- two variables ----------------------------------------------------------------
@@ -163,6 +202,45 @@ def test_argnum_tuple_is_named():
     assert "argnum=(0, 1) asks for both" in failure(check_grad_argnum, f, grad(f, argnum=(0, 1)), argnum=1)
 
 
+def test_a_formula_by_hand_in_place_of_autograds_gradient_is_refused():
+    def df_dy(x, y):
+        return x ** 2 + anp.cos(y)
+    text = failure(check_grad_argnum, f, df_dy, argnum=1)
+    assert "not autograd's" in text and "grad(f, argnum=...)" in text and "Hint 1" in text
+
+
+@pytest.mark.parametrize("right", [
+    grad(f, 1), lambda x, y: grad(f, argnum=1)(x, y), elementwise_grad(f, 1)],
+    ids=["positional argnum", "a lambda around grad", "elementwise_grad"])
+def test_every_way_of_asking_autograd_passes(right):
+    check_grad_argnum(f, right, argnum=1)
+
+
+def test_argnum_counted_from_1_is_told_to_count_from_0():
+    text = failure(check_grad_argnum, f, grad(f, argnum=2), argnum=1)
+    assert "raised IndexError" in text and "argnum=2 asks for another one" in text
+    assert "argnum counts from 0" in text
+
+
+def test_jaxs_spelling_argnums_is_named():
+    text = failure(check_grad_argnum, f, grad(f, argnums=1), argnum=1)
+    assert "without an s (argnums is JAX's spelling)" in text
+
+
+@pytest.mark.parametrize("argnum", [1.0, 2, "1", (0, 1), True, None])
+def test_an_argnum_the_checks_cannot_compare_with_gets_a_sentence(argnum):
+    for text in (failure(check_grad_argnum, f, grad(f, argnum=1), argnum=argnum),
+                 failure(check_partial, f, lambda x, y: 2 * x * y, argnum=argnum)):
+        assert text.startswith(f"✗ argnum={argnum!r} names no argument of f(x, y).")
+
+
+def test_a_gradient_function_of_the_wrong_kind_gets_a_sentence():
+    assert "returned an array of shape (2,); expected one number" in failure(
+        check_grad_argnum, f, lambda x, y: anp.array([x, y]), argnum=1)
+    assert "holding strings" in failure(
+        check_grad_argnum, f, lambda x, y: anp.array(["a", "b"]), argnum=1)
+
+
 def test_calling_the_gradient_instead_of_passing_it_is_named():
     text = failure(check_grad_argnum, f, grad(f, argnum=1)(1.0, 2.0), argnum=1)
     assert "without calling it" in text
@@ -184,7 +262,8 @@ def test_central_difference_passes(capsys):
     (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, "2h apart"),
     (lambda f, x, h=1e-5: (f(x - h) - f(x + h)) / (2 * h), "wrong sign"),
     (lambda f, x, h=0.1: (f(x + h) - f(x - h)) / (2 * h), "small default"),
-], ids=["forward", "backward", "brackets", "factor-2", "sign", "big-default"])
+    (lambda f, x, h=1e-5: (f(x + 1e-5) - f(x - 1e-5)) / 2e-5, "not for the h given"),
+], ids=["forward", "backward", "brackets", "factor-2", "sign", "big-default", "ignores h"])
 def test_usual_slips_in_central_differences_are_named(wrong, words):
     assert words in failure(check_central_difference, wrong)
 
@@ -192,3 +271,48 @@ def test_usual_slips_in_central_differences_are_named(wrong, words):
 def test_central_difference_without_a_step_argument_says_what_it_takes():
     text = failure(check_central_difference, lambda f, x: (f(x + 1e-5) - f(x - 1e-5)) / 2e-5)
     assert "unexpected keyword argument 'h'" in text and "It takes f, x, h=1e-5" in text
+
+
+@pytest.mark.parametrize("right", [
+    lambda f, x, h=1e-5: 0.5 * (f(x + h) - f(x - h)) / h,
+    lambda f, x, h=1e-8: (f(x + h) - f(x - h)) / h / 2,
+    lambda f, x, h=1e-4: (f(x + h) - f(x - h)) / (h + h),
+], ids=["half of", "two divisions, tiny h", "h + h, larger default"])
+def test_every_way_of_writing_the_central_difference_passes(right):
+    check_central_difference(right)
+
+
+def test_a_central_difference_whose_default_is_not_a_number_gets_a_sentence():
+    text = failure(check_central_difference, lambda f, x, h=1e-5: (
+        (f(x + h) - f(x - h)) / (2 * h) if anp.ndim(x) or h != 1e-5 else [1.0, 2.0]))
+    assert text.startswith("✗ central_difference returned a list; expected one number.")
+
+
+def test_a_derivative_by_hand_that_asks_autograd_is_refused():
+    text = failure(check_derivative, anp.tanh, elementwise_grad(anp.tanh))
+    assert "gives its numbers from autograd" in text and "written by hand" in text
+    text = failure(check_partial, f, lambda x, y: grad(f, 1)(x, y), argnum=1)
+    assert "gives its numbers from autograd" in text
+
+
+def test_a_function_of_x_that_fails_on_one_number_is_told_to_work_on_numbers_too():
+    text = failure(check_derivative, anp.tanh, lambda x: anp.array([1 - anp.tanh(v) ** 2 for v in x]))
+    assert "raised TypeError" in text and "must work on one number too" in text
+
+
+def test_a_partial_that_returns_an_array_of_one_number_is_told_to_return_the_number():
+    text = failure(check_partial, f, lambda x, y: anp.array([2 * x * y]), argnum=0)
+    assert "an array of shape (1,); expected one number" in text and "the number itself" in text
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda x: (1 - anp.tanh(x)) ** 2, "squares the difference"),
+    (lambda x: 1 - anp.tanh ** 2, "arithmetic on a function, not on its value"),
+], ids=["(1 - tanh)**2", "tanh**2"])
+def test_more_slips_in_the_derivative_of_tanh_are_named(wrong, words):
+    assert words in failure(check_derivative, anp.tanh, wrong)
+
+
+def test_a_caret_for_a_power_is_named():
+    text = failure(check_function_h, lambda x: anp.log(2 + x) + anp.cos(x) ^ 2)
+    assert "^ is not a power in Python" in text

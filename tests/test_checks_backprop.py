@@ -638,9 +638,8 @@ def test_a_forward_walk_that_takes_missing_gradients_as_zero_is_named(table):
 # --- garbage: a sentence, never a traceback -------------------------------------------------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
-from garbage import garbage, garbage_function  # noqa: E402
+from garbage import answers  # noqa: E402
 
 GARBAGE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -655,7 +654,7 @@ def answers_in_a_sentence(check, *args):
 
 
 @GARBAGE
-@given(answer=st.one_of(garbage(), garbage_function()))
+@given(answer=answers())
 def test_every_check_answers_garbage_in_place_of_the_attendees_code_with_a_sentence(answer):
     Node, wnp = node_and_wnp()
     table = solution_table()
@@ -668,7 +667,7 @@ def test_every_check_answers_garbage_in_place_of_the_attendees_code_with_a_sente
 
 
 @GARBAGE
-@given(given_instead=st.one_of(garbage(), garbage_function()))
+@given(given_instead=answers())
 def test_every_check_answers_garbage_in_place_of_node_or_wnp_with_a_sentence(given_instead):
     Node, wnp = node_and_wnp()
     backward = make_backward(solution_table())

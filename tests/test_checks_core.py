@@ -4,7 +4,7 @@ import pytest
 
 from demystify.checks import (ARRAY, ARRAYS, NUMBER, NUMBERS, CheckFailed, call, expect_array,
                               expect_true, fail, hint_for, instance_of, passed)
-from demystify.checks.core import describe_factor
+from demystify.checks.core import describe_factor, expect_arrays, expect_numbers, raised_alike
 
 EXPECTED = np.arange(1.0, 7.0).reshape(2, 3)
 
@@ -235,3 +235,110 @@ def test_an_expected_exception_is_returned_not_reported():
     assert isinstance(outcome, ValueError) and "zeros" in str(outcome)
     with pytest.raises(CheckFailed, match="your Linear raised KeyError"):
         call(lambda init: {}[init], "zeros", name="Linear", may_raise=ValueError)
+
+
+# --- reading results: numbers, lists of arrays, numpy's errors ------------------------------
+
+def test_infinite_values_are_named_and_do_not_break_the_factor():
+    bad = EXPECTED.copy()
+    bad[0, 1] = np.inf
+    assert "contains infinite values" in message(bad)
+    assert describe_factor(np.inf) == "inf" and describe_factor(1e300) == "1e+300"
+
+
+@pytest.mark.parametrize("actual, words", [
+    ("0.95", "a str holding strings"), (np.array(["1", "2"]), "numpy array of strings"),
+    ([[1.0, 2.0], [3.0]], "its rows or entries have different lengths"),
+    ([None, 1.0], "holding something other than numbers"), (1 + 2j, "complex numbers"),
+    ({"a": 1.0}, "a dict holding something other than numbers")])
+def test_what_numpy_cannot_read_as_numbers_is_named(actual, words):
+    assert words in message(actual)
+
+
+def test_a_string_that_reads_as_a_number_is_still_not_a_number():
+    with pytest.raises(CheckFailed, match="holding strings"):
+        expect_numbers("0.95", "accuracy returned", "a number")
+    assert expect_numbers([True, 2], "x returned", "numbers").tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("value", [np.array(["a"]), np.array([None], dtype=object), np.str_("a")])
+def test_an_array_of_strings_or_objects_is_not_an_array_of_numbers(value):
+    text = call_failure(lambda: value, name="f", returns=ARRAY)
+    assert text.startswith("✗ f returned") and "expected a numpy array" in text
+
+
+def test_a_list_of_numbers_may_be_a_vector_but_not_a_single_number_array():
+    assert NUMBERS.accepts(np.array([0.5, 0.25])) and NUMBERS.accepts([np.float64(0.5)])
+    assert not NUMBERS.accepts(np.array(0.5)) and not NUMBERS.accepts(np.ones((2, 2)))
+
+
+SHAPES, NAMES = [(2, 3), (3,)], ["W", "b"]
+
+
+def arrays_failure(value, **options) -> str:
+    with pytest.raises(CheckFailed) as error:
+        expect_arrays(value, SHAPES, "init returned", NAMES, **options)
+    return str(error.value)
+
+
+def test_a_right_list_of_arrays_is_returned_as_floats():
+    got = expect_arrays((np.ones((2, 3), dtype=int), np.zeros(3)), SHAPES, "init returned", NAMES)
+    assert [a.dtype for a in got] == [float, float] and isinstance(got, list)
+
+
+@pytest.mark.parametrize("value, words", [
+    (None, "init returned None; expected a list of 2 arrays [W, b]."),
+    (np.ones(3), "init returned a numpy array of shape (3,); expected a list of 2 arrays [W, b]."),
+    ([[np.ones((2, 3)), np.zeros(3)]], "a list of 1 entries, 1 of them lists; expected one flat list"),
+    ([np.ones((2, 3))], "init returned 1 arrays; expected 2: W, b."),
+    ([np.ones((2, 3)), [0.0, 0.0, 0.0]], "init returned, as b, a list; expected a numpy array of shape (3,)."),
+    ([np.ones((2, 3)), np.array(["a", "b", "c"])], "as b, a numpy array of strings"),
+    ([np.ones((3, 2)), np.zeros(3)], "init returned, as W, an array of shape (3, 2); expected (2, 3)."),
+], ids=["None", "one array", "pairs", "too few", "a list entry", "strings", "wrong shape"])
+def test_a_wrong_list_of_arrays_gets_one_sentence_on_its_structure(value, words):
+    assert words in arrays_failure(value)
+
+
+def test_pairs_that_hold_all_the_arrays_are_told_to_extend_the_list():
+    assert "extend it" in arrays_failure([[np.ones((2, 3)), np.zeros(3)]])
+
+
+def test_a_wrong_shape_gets_the_callers_hint():
+    text = arrays_failure([np.ones((3, 2)), np.zeros(3)],
+                          shape_hint=lambda name, got, want: f"{name}: {got} is {want} turned.")
+    assert text.endswith("W: (3, 2) is (2, 3) turned.")
+
+
+def test_raised_alike_names_the_computations_that_fail_the_same_way():
+    X, W = np.ones((5, 4)), np.ones((4, 2))
+    try:
+        X @ W.T
+    except ValueError as error:
+        seen = error
+    candidates = [("W @ X", lambda: W @ X), ("X @ W.T", lambda: X @ W.T), ("X @ W", lambda: X @ W),
+                  ("X * W", lambda: X * W)]
+    assert raised_alike(seen, candidates) == ["X @ W.T"]
+    assert raised_alike(KeyError("W"), candidates) == []
+
+
+def test_a_stub_inside_the_called_function_is_named_as_the_one_not_written():
+    def helper(x):
+        raise NotImplementedError("One line.")
+
+    def outer(x):
+        return helper(x) + 1
+    assert call_failure(outer, 1.0, name="outer") == (
+        "✗ outer calls helper, which is not written yet.\n  One line.")
+
+
+def test_a_not_implemented_error_from_a_library_is_not_blamed_on_a_function_of_the_attendee():
+    import logging
+    text = call_failure(lambda record: logging.Handler().emit(record), None, name="f")
+    assert text.startswith("✗ f is not written yet.") and "calls emit" not in text
+
+
+def test_otherwise_is_shown_only_where_no_mistake_is_named():
+    bad = EXPECTED.copy()
+    bad[1, 2] = 100.0
+    assert message(bad, otherwise="Hint 2 shows it.").endswith("\n  Hint 2 shows it.")
+    assert "Hint 2" not in message(-EXPECTED, otherwise="Hint 2 shows it.")

@@ -8,7 +8,6 @@ import math
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import solution_graph
 from demystify.checks import CheckFailed
@@ -436,7 +435,7 @@ def test_a_replay_that_returns_something_else_than_the_array_is_told_so(solution
 
 # --- garbage: a sentence, never a traceback -------------------------------------------------
 
-from garbage import garbage, garbage_function  # noqa: E402
+from garbage import answers  # noqa: E402
 
 GARBAGE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -451,7 +450,7 @@ def answers_in_a_sentence(check, *args):
 
 
 @GARBAGE
-@given(answer=st.one_of(garbage(), garbage_function()))
+@given(answer=answers())
 def test_every_check_answers_garbage_in_place_of_the_attendees_code_with_a_sentence(answer):
     Node = make_node_class()
     wnp = make_wnp(make_wrap(Node))
@@ -462,7 +461,7 @@ def test_every_check_answers_garbage_in_place_of_the_attendees_code_with_a_sente
 
 
 @GARBAGE
-@given(node_class=st.one_of(garbage(), garbage_function()))
+@given(node_class=answers())
 def test_every_check_answers_garbage_in_place_of_the_node_class_with_a_sentence(node_class):
     Node = make_node_class()
     wnp = make_wnp(make_wrap(Node))

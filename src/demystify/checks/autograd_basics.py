@@ -4,7 +4,9 @@ Every derivative the attendee writes by hand is compared, on a grid of points,
 with two independent answers: ``autograd``'s and central finite differences.
 When it differs, the check names the slip it looks like: a flipped sign, a
 missing chain-rule factor, ``cos(cos(x))`` read for ``cos²(x)``, the partial
-derivative with respect to the other variable, the wrong ``argnum``.
+derivative with respect to the other variable, the wrong ``argnum``.  A function
+of x must work on a number and on a whole array (the notebook plots it), and the
+answer that autograd is asked for must really come from autograd.
 
     check_function_h(h)                     # ln(2 + x) + cos²(x), the function itself
     check_derivative(h, dh)                 # a hand-written derivative of a function of x
@@ -17,12 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+import contextlib
+import re
+
 import numpy as np
-from autograd import elementwise_grad, grad
+from autograd import differential_operators, elementwise_grad, grad
 
 from demystify.reference import central_difference
 
-from .core import NUMBER, SOMETHING, call, expect_array, expect_true, fail, passed
+from .core import HINT_1, NUMBER, call, expect_array, expect_numbers, expect_true, fail, passed
 from .unfinished import explain_unfinished
 
 NOTEBOOK = "08-autograd-exercises"   # the exercise notebook these checks serve
@@ -35,6 +40,8 @@ POINTS = [(-1.2, 0.4), (-0.3, 2.1), (0.5, -0.7), (1.1, 1.3), (2.4, -1.8), (0.0, 
 FD_STEP = 1e-5  # the step of central differences on GRID (the slopes are not steep there)
 AUTOGRAD_NUMPY = ("Write it with autograd's numpy (`import autograd.numpy as np`): autograd can "
                   "follow np.cos or np.log, but not math.cos or math.log.")
+WHOLE_ARRAYS = ("It must work on a whole array of x at once too (the plots call it with 200 "
+                "points): write it with np (np.cos, np.log), not math.")
 
 
 # --- the functions of the exercises, and the slips people make with them ------
@@ -63,6 +70,9 @@ TANH = Known(
          "1 - x**2 squares x, not tanh(x): the derivative is 1 - tanh(x)**2."),
         (lambda x: 1 - np.tanh(x ** 2),
          "tanh²(x) means (tanh x)², np.tanh(x)**2; np.tanh(x**2) squares x instead."),
+        (lambda x: (1 - np.tanh(x)) ** 2,
+         "(1 - tanh(x))**2 squares the difference; the square belongs to tanh(x) alone: "
+         "one minus (tanh of x, squared)."),
     ])
 
 GAUSS = Known(
@@ -133,28 +143,93 @@ def _identify(values: np.ndarray) -> tuple[Known | None, str | None]:
 
 def _name(fn: Callable, default: str) -> str:
     name = getattr(fn, "__name__", default)
-    return default if name == "<lambda>" else name
+    return default if not isinstance(name, str) or name == "<lambda>" else name
+
+
+def _type_hint(error: BaseException) -> str | None:
+    """What a TypeError from a function of x probably means: math on an array, ^ for a power,
+    or arithmetic on a function instead of its value."""
+    text = str(error)
+    if not isinstance(error, TypeError):
+        return None
+    if "Python scalars" in text or "must be real number" in text:
+        return WHOLE_ARRAYS
+    if "bitwise_xor" in text:
+        return "^ is not a power in Python (it is a bitwise xor): write ** for a square."
+    if "unsupported operand" in text and ("'function'" in text or "'ufunc'" in text):
+        return ("That is arithmetic on a function, not on its value: call it on x first, as "
+                "in np.tanh(x), then square or add the result.")
+    return None
+
+
+def _one_number(value, returned: str) -> float:
+    """``value`` as a float, or fail: one number is expected (not an array, a list, a string)."""
+    array = expect_numbers(value, returned, "one number")
+    if array.ndim != 0:
+        fail(f"{returned} an array of shape {array.shape}; expected one number.",
+             "Return the number itself, not an array or a list around it.")
+    return float(array)
 
 
 def _on_grid(fn: Callable, xs: np.ndarray, name: str) -> np.ndarray:
-    """fn at every x: all at once if it takes arrays, else one x at a time (math.cos works too)."""
-    values = call(fn, xs, name=name, signature=f"{name}(x)",  # a function of one number at a
-                  may_raise=Exception)                       # time may fail here: see below
-    if isinstance(values, Exception) or values is None or np.shape(values) != xs.shape:
-        values = [call(fn, float(x), name=name, signature=f"{name}(x)", returns=NUMBER)
-                  for x in xs]
-    return np.asarray(values, dtype=float)
+    """fn at every x of the array xs, called once with the whole array (as the plots do), and
+    at a few single numbers: a function of x works on both, and gives one value per x."""
+    signature = f"{name}(x)"
+    values = call(fn, xs, name=name, signature=signature, hint=_type_hint)
+    returned = f"{name}(x) for an array x of shape {xs.shape} returned"
+    if values is None:
+        fail(f"{returned} None; expected an array of shape {xs.shape}.",
+             "Did you forget to `return` the result?")
+    values = expect_numbers(values, returned, f"an array of shape {xs.shape}")
+    if values.shape != xs.shape:
+        fail(f"{returned} shape {values.shape}; expected {xs.shape}, one value per x.",
+             f"{name} works entry by entry: give it an array, it gives back an array of the "
+             "same shape (no sum, no mean, no reshape).")
+    for k in (0, len(xs) // 2, len(xs) - 1):
+        x = float(xs[k])
+        single = _one_number(call(fn, x, name=name, signature=signature, hint=(
+            f"{name} must work on one number too, not only on arrays: use np's functions on x "
+            "as a whole, with no loop over its entries.")), f"{name}({x:.4g}) returned")
+        expect_true(np.isclose(single, values[k], rtol=1e-9, atol=1e-12),
+                    f"{name}({x:.4g}) is {single:.6g} for the number x, but {values[k]:.6g} at "
+                    "the same x inside an array.",
+                    f"{name} must give the same value for a number and for an array.")
+    return values
 
 
 def _autograd_derivative(f: Callable, name: str) -> np.ndarray:
     """autograd's df/dx on GRID, with a clear message when f cannot be traced."""
     slopes = call(elementwise_grad(f), GRID, name=f"elementwise_grad({name})",
-                  may_raise=Exception)  # a function of one number at a time: one x at a time
-    if not isinstance(slopes, Exception):
-        return np.asarray(slopes, dtype=float)
-    return np.array([call(grad(f), float(x), name=f"grad({name})", signature=f"{name}(x)",
-                          hint=f"autograd could not differentiate {name}. {AUTOGRAD_NUMPY}")
-                     for x in GRID], dtype=float)
+                  signature=f"{name}(x)",
+                  hint=f"autograd could not differentiate {name}. {AUTOGRAD_NUMPY}")
+    return expect_numbers(slopes, f"elementwise_grad({name}) returned",
+                          f"an array of shape {GRID.shape}")
+
+
+@contextlib.contextmanager
+def _autograd_at_work():
+    """Counts autograd's reverse passes while attendee code runs: its make_vjp, behind grad,
+    elementwise_grad and value_and_grad. A formula written by hand makes none."""
+    original = differential_operators._make_vjp
+    passes = []
+
+    def counted(*args, **kwargs):
+        passes.append(1)
+        return original(*args, **kwargs)
+    differential_operators._make_vjp = counted
+    try:
+        yield passes
+    finally:
+        differential_operators._make_vjp = original
+
+
+def _by_hand(passes: list, name: str) -> None:
+    """Fail if the answer that is to be written by hand asked autograd (``passes``, counted)."""
+    if passes:
+        fail(f"{name} gives its numbers from autograd: this exercise asks for the formula, "
+             "written by hand.",
+             "Work the derivative out on paper and write it with np: autograd is the check that "
+             "your formula is right, not the answer.")
 
 
 # --- the checks ---------------------------------------------------------------
@@ -166,7 +241,9 @@ def check_function_h(h: Callable) -> None:
     if known is H:
         passed(f"h(x) = ln(2 + x) + cos²(x) at {len(GRID)} points from {GRID[0]} to {GRID[-1]}.")
         return
-    expect_array(values, H.f(GRID), "h(x)", mistakes=[(wrong(GRID), why) for wrong, why in H.wrong_f])
+    expect_array(values, H.f(GRID), "h(x)", mistakes=[(wrong(GRID), why) for wrong, why in H.wrong_f],
+                 otherwise=HINT_1)
+    fail("h(x) has the right values but is not ln(2 + x) + cos²(x).")   # not reached
 
 
 def check_derivative(f: Callable, df: Callable) -> None:
@@ -186,25 +263,43 @@ def check_derivative(f: Callable, df: Callable) -> None:
                 f"autograd and central differences disagree about {f_name}'s slope.",
                 f"Is {f_name} smooth for x from {GRID[0]} to {GRID[-1]}? (abs, max, if/else "
                 "and rounding have kinks or jumps.)")
-    answer = _on_grid(df, GRID, name)
+    with _autograd_at_work() as passes:
+        answer = _on_grid(df, GRID, name)
+    _by_hand(passes, name)
     mistakes = [(values, f"{name} returns {f_name} itself: differentiate it.")]
     if known is not None:
         mistakes = [(wrong(GRID), why) for wrong, why in known.wrong_df] + mistakes
     expect_array(answer, auto, f"{name}(x) at {len(GRID)} points from {GRID[0]} to {GRID[-1]}",
-                 mistakes=mistakes, rtol=1e-5, atol=1e-7)
+                 mistakes=mistakes, rtol=1e-5, atol=1e-7, otherwise=HINT_1)
     passed(f"{name} matches autograd and central differences at {len(GRID)} points "
            f"from {GRID[0]} to {GRID[-1]}.")
 
 
+def _variable(argnum) -> str:
+    """'x' for argnum 0, 'y' for 1; a sentence for anything else (1.0, 2, '1', (0, 1))."""
+    if isinstance(argnum, (int, np.integer)) and not isinstance(argnum, bool) and argnum in (0, 1):
+        return "xy"[int(argnum)]
+    fail(f"argnum={argnum!r} names no argument of f(x, y).",
+         "argnum is the position of the variable among the arguments, a whole number counting "
+         "from 0: x is argnum=0 and y is argnum=1.")
+
+
+def _at_points(fn: Callable, name: str, hint=None) -> np.ndarray:
+    """fn(x, y) at each of POINTS, one number each."""
+    return np.array([_one_number(call(fn, x, y, name=name, signature=f"{name}(x, y)", hint=hint),
+                                 f"{name}({x}, {y}) returned") for x, y in POINTS])
+
+
 def _partials(f: Callable, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """f, ∂f/∂x and ∂f/∂y at POINTS, from autograd (checked against central differences)."""
-    values = np.array(_at_points(f, name, NUMBER), dtype=float)
-    by_x, by_y = (np.array(_at_points(grad(f, argnum), f"grad({name}, argnum={argnum})", NUMBER,
-                                      hint=f"autograd could not differentiate {name}. "
-                                           f"{AUTOGRAD_NUMPY}"), dtype=float)
+    values = _at_points(f, name)
+    cannot = f"autograd could not differentiate {name}. {AUTOGRAD_NUMPY}"
+    by_x, by_y = (_at_points(grad(f, argnum), f"grad({name}, argnum={argnum})", hint=cannot)
                   for argnum in (0, 1))
+
     def f_at(x, y):
-        return call(f, x, y, name=name, signature=f"{name}(x, y)", returns=NUMBER)
+        return _one_number(call(f, x, y, name=name, signature=f"{name}(x, y)"),
+                           f"{name}({x}, {y}) returned")
     numeric_x = [central_difference(lambda a, y=y: f_at(a, y), x, FD_STEP) for x, y in POINTS]
     numeric_y = [central_difference(lambda b, x=x: f_at(x, b), y, FD_STEP) for x, y in POINTS]
     expect_true(np.allclose(by_x, numeric_x, rtol=1e-5, atol=1e-6)
@@ -213,21 +308,16 @@ def _partials(f: Callable, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return values, by_x, by_y
 
 
-def _at_points(fn: Callable, name: str, returns=SOMETHING, hint: str | None = None) -> list:
-    """fn(x, y) at each of POINTS."""
-    return [call(fn, x, y, name=name, signature=f"{name}(x, y)", returns=returns, hint=hint)
-            for x, y in POINTS]
-
-
 def check_partial(f: Callable, df: Callable, argnum: int) -> None:
     """df(x, y) must be ∂f/∂x (argnum=0) or ∂f/∂y (argnum=1): compared with autograd and FD."""
-    if argnum not in (0, 1):
-        raise ValueError("argnum is 0 (x) or 1 (y)")
-    variable, other = "xy"[argnum], "yx"[argnum]
+    variable = _variable(argnum)
+    other = "yx"[argnum]
     name, f_name = _name(df, f"df_d{variable}"), _name(f, "f")
     values, by_x, by_y = _partials(f, f_name)
     expected, swapped = (by_x, by_y) if argnum == 0 else (by_y, by_x)
-    answer = np.asarray(_at_points(df, name, NUMBER), dtype=float)
+    with _autograd_at_work() as passes:
+        answer = _at_points(df, name)
+    _by_hand(passes, name)
     mistakes = [
         (swapped, f"That is ∂{f_name}/∂{other}: differentiate with respect to {variable}, "
                   f"holding {other} still."),
@@ -248,31 +338,62 @@ def check_partial(f: Callable, df: Callable, argnum: int) -> None:
              "Check the sign: d/dy sin(y) = +cos(y)."),
         ]
     expect_array(answer, expected, f"{name}(x, y) at {len(POINTS)} test points", mistakes=mistakes,
-                 rtol=1e-5, atol=1e-7)
+                 rtol=1e-5, atol=1e-7, otherwise=HINT_1)
     passed(f"{name} is ∂{f_name}/∂{variable}: it matches autograd and central differences "
            f"at {len(POINTS)} points.")
 
 
+def _argnum_hint(gradient: Callable, f_name: str):
+    """A hint for call() when the gradient function raises: argnum counted from 1, or spelt as JAX."""
+    asked = re.search(r"_wrt_argnum_(.+)$", str(getattr(gradient, "__name__", "")))
+
+    def hint(error: BaseException) -> str | None:
+        if isinstance(error, IndexError):
+            number = f"argnum={asked[1]}" if asked else "that argnum"
+            return (f"{f_name}(x, y) has two arguments, and {number} asks for another one: "
+                    "argnum counts from 0, so x is argnum=0 and y is argnum=1.")
+        if isinstance(error, TypeError) and "argnums" in str(error):
+            return ("autograd spells it argnum, without an s (argnums is JAX's spelling): "
+                    f"grad({f_name}, argnum=...).")
+        return None
+    return hint
+
+
 def check_grad_argnum(f: Callable, gradient: Callable, argnum: int) -> None:
-    """``gradient`` must be grad(f, argnum=argnum): a function giving ∂f/∂(argument argnum)."""
+    """``gradient`` must be autograd's grad(f, argnum=argnum): a function giving ∂f/∂(argument
+    argnum), computed by autograd (a formula written by hand gives the numbers, but is not it)."""
+    variable = _variable(argnum)
     f_name = _name(f, "f")
-    variable = "xy"[argnum]
     if not callable(gradient):
-        fail(f"Expected a function (what grad returns), got a {type(gradient).__name__}.",
-             f"Write grad({f_name}, argnum={argnum}) without calling it: the result is the "
+        fail(f"Expected a function (what grad returns), got {_described(gradient)}.",
+             f"Write grad({f_name}, argnum=...) without calling it: the result is the "
              "function that computes the derivative.")
     values, by_x, by_y = _partials(f, f_name)
-    results = _at_points(gradient, "the gradient function")
+    with _autograd_at_work() as passes:
+        results = [call(gradient, x, y, name="the gradient function",
+                        signature="gradient(x, y)", hint=_argnum_hint(gradient, f_name))
+                   for x, y in POINTS]
     if any(isinstance(r, (tuple, list)) for r in results):
         fail("The gradient function returns several values, one per argument.",
-             f"argnum=(0, 1) asks for both partial derivatives; ask for one: argnum={argnum}.")
-    answer = np.asarray(results, dtype=float)
+             "argnum=(0, 1) asks for both partial derivatives; ask for one, the position of "
+             f"{variable}.")
+    answer = np.array([_one_number(r, f"the gradient function at {point} returned")
+                       for r, point in zip(results, POINTS, strict=True)])
+    if not passes:
+        fail("The gradient function is not autograd's: it never asks autograd for a derivative.",
+             f"This exercise is about autograd doing it for you: make it with grad({f_name}, "
+             "argnum=...), not with a formula by hand. (Hint 1 below the exercise.)")
     expected, other = (by_x, by_y) if argnum == 0 else (by_y, by_x)
     expect_array(answer, expected, f"the gradient function at {len(POINTS)} test points", mistakes=[
         (other, f"This is the derivative with respect to {'yx'[argnum]}. argnum counts the "
                 f"arguments from 0: in {f_name}(x, y), x is argnum=0 and y is argnum=1."),
     ])
-    passed(f"That is ∂{f_name}/∂{variable}, the gradient with respect to argument {argnum}.")
+    passed(f"That is ∂{f_name}/∂{variable}, from autograd: the gradient with respect to "
+           f"argument {argnum}.")
+
+
+def _described(value) -> str:
+    return "None" if value is None else f"a {type(value).__name__}"
 
 
 def check_central_difference(central_difference: Callable) -> None:
@@ -283,17 +404,21 @@ def check_central_difference(central_difference: Callable) -> None:
     answer = call(central_difference, f, x, h=h, name="central_difference", signature=signature,
                   returns=NUMBER)
     expected = (f(x + h) - f(x - h)) / (2 * h)
+    tiny = 1e-5
     expect_array(answer, expected, what, mistakes=[
         ((f(x + h) - f(x)) / h,
-         "That is the forward difference (f(x + h) - f(x)) / h. The central difference uses "
-         "a point on each side: (f(x + h) - f(x - h)) / (2 * h)."),
+         "That is the forward difference, from x to x + h. The central difference uses a "
+         "point on each side of x."),
         ((f(x) - f(x - h)) / h,
-         "That is the backward difference. The central difference uses a point on each side: "
-         "(f(x + h) - f(x - h)) / (2 * h)."),
+         "That is the backward difference, from x - h to x. The central difference uses a "
+         "point on each side of x."),
         ((f(x + h) - f(x - h)) / 2 * h,
          "Mind the brackets: `/ 2 * h` divides by 2, then multiplies by h. Write / (2 * h)."),
         ((f(x + h) - f(x - h)) / h,
          "The two points x - h and x + h are 2h apart: divide by 2 * h."),
+        ((f(x + tiny) - f(x - tiny)) / (2 * tiny),
+         "That is the slope for a tiny step, not for the h given: use the argument h, not a "
+         "step of your own."),
     ])
     xs = np.array([-1.0, 0.0, 2.0])
     many = call(central_difference, f, xs, h=h, name="central_difference", signature=signature,
@@ -301,8 +426,9 @@ def check_central_difference(central_difference: Callable) -> None:
                 hint="Use only arithmetic on f(x + h) and f(x - h), so that x can be an array.")
     expect_array(many, (f(xs + h) - f(xs - h)) / (2 * h),
                  "central_difference(np.exp, [-1, 0, 2], h=0.1)")
-    default = call(central_difference, f, x, name="central_difference", signature=signature,
-                   returns=NUMBER)
+    default = _one_number(call(central_difference, f, x, name="central_difference",
+                               signature=signature, returns=NUMBER),
+                          "central_difference(np.exp, 0.7) returned")
     expect_true(abs(default - np.exp(x)) < 1e-6,
                 f"With its default step, central_difference(np.exp, 0.7) is {default:.8g}; "
                 f"the exact slope is {np.exp(x):.8g}.",

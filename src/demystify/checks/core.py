@@ -29,11 +29,18 @@ import inspect
 import itertools
 import numbers
 import re
+import sysconfig
+import traceback
 from typing import Callable, Iterable, NamedTuple, Union
 
 import numpy as np
 
 Mistakes = Iterable[tuple[np.ndarray, str]]
+
+# Where a check sends an attendee when it can say what differs but not why: the collapsed
+# hints below each exercise (CONVENTIONS.md), the idea first, then nearly the code.
+HINT_1 = "(Hint 1 below the exercise gives the idea.)"
+HINT_2 = "(Hint 2 below the exercise shows the shape of it.)"
 
 
 class CheckFailed(AssertionError):
@@ -80,6 +87,8 @@ def _constant_factor(actual: np.ndarray, expected: np.ndarray) -> float | None:
 
 def describe_factor(k: float) -> str:
     """'2', '1/4', '-1/3' or '0.37': how a constant factor reads best."""
+    if not np.isfinite(k) or abs(k) > 1e6:
+        return f"{k:.3g}"
     for denominator in range(1, 65):
         if np.isclose(k * denominator, round(k * denominator), rtol=1e-6, atol=1e-9):
             top = round(k * denominator)
@@ -88,22 +97,20 @@ def describe_factor(k: float) -> str:
 
 
 def expect_array(actual, expected, what: str, mistakes: Mistakes = (),
-                 rtol: float = 1e-6, atol: float = 1e-8, shape_hint: str | None = None) -> None:
+                 rtol: float = 1e-6, atol: float = 1e-8, shape_hint: str | None = None,
+                 otherwise: str | None = None) -> None:
     """Fail with a helpful message unless ``actual`` equals ``expected`` (shape and values).
 
     ``what`` names the quantity ("layer_forward(X, W, b)"), ``mistakes`` are
     ``(wrong_answer, hint)`` pairs: if the attendee's answer matches a wrong
-    answer, its hint is shown.  ``shape_hint`` is added to any shape message.
+    answer, its hint is shown.  ``shape_hint`` is added to any shape message, ``otherwise``
+    to the message that can only say where the values differ ("Hint 2 shows ...").
     """
     expected = np.asarray(expected, dtype=float)
     if actual is None:
         fail(f"{what} returned None; expected an array of shape {expected.shape}.",
              "Did you forget to `return` the result?")
-    try:
-        actual = np.asarray(actual, dtype=float)
-    except (TypeError, ValueError):
-        fail(f"{what} returned a {type(actual).__name__}, which is not an array of numbers; "
-             f"expected shape {expected.shape}.")
+    actual = expect_numbers(actual, f"{what} returned", f"an array of shape {expected.shape}")
     mistakes = [(np.asarray(wrong, dtype=float), hint) for wrong, hint in mistakes]
 
     if actual.shape != expected.shape:
@@ -119,9 +126,10 @@ def expect_array(actual, expected, what: str, mistakes: Mistakes = (),
 
     if _same(actual, expected, rtol, atol):
         return
-    if np.isnan(actual).any():
-        fail(f"{what} contains NaN.", "Look for a division by zero, a log of a negative number, "
-             "or an overflow (values too large).")
+    if not np.isfinite(actual).all():
+        kind = "NaN" if np.isnan(actual).any() else "infinite values"
+        fail(f"{what} contains {kind}.", "Look for a division by zero, a log of a negative "
+             "number, or an overflow (values too large).")
     for wrong, hint in mistakes:
         if _same(actual, wrong, rtol, atol):
             fail(f"{what} has the right shape but not the right values.", hint)
@@ -134,10 +142,10 @@ def expect_array(actual, expected, what: str, mistakes: Mistakes = (),
         fail(f"{what} is off by a factor of {describe_factor(factor)}.",
              "Check a mean against a sum, a missing 2 from a square, or a scale.")
     if actual.ndim == 0:
-        fail(f"{what} is {float(actual):.6g}; expected {float(expected):.6g}.")
+        fail(f"{what} is {float(actual):.6g}; expected {float(expected):.6g}.", otherwise)
     worst = np.unravel_index(np.argmax(np.abs(actual - expected)), actual.shape)
     fail(f"{what} has the right shape but different values: at index {tuple(map(int, worst))} "
-         f"it is {actual[worst]:.6g}, expected {expected[worst]:.6g}.")
+         f"it is {actual[worst]:.6g}, expected {expected[worst]:.6g}.", otherwise)
 
 
 def expect_true(condition: bool, message: str, hint: str | None = None) -> None:
@@ -160,15 +168,22 @@ class Kind(NamedTuple):
         return self._replace(noun=noun, hint=hint or self.hint)
 
 
+NUMERIC = "biuf"   # numpy's kinds of numbers: bool, signed and unsigned int, float
+
+
 def _is_array(value) -> bool:
-    return isinstance(value, (np.ndarray, np.generic, numbers.Real))
+    """A number or a numeric numpy array (not an array of strings or of objects)."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.dtype.kind in NUMERIC
+    return isinstance(value, numbers.Real)
 
 
 ARRAY = Kind("a numpy array", _is_array, array=True)      # its shape is expect_array's to judge
 NUMBER = Kind("one number", _is_array, array=True)
 ARRAYS = Kind("a list of arrays", lambda value: isinstance(value, (list, tuple)) and all(
-    isinstance(item, np.ndarray) and item.ndim > 0 for item in value))
-NUMBERS = Kind("a list of numbers", lambda value: isinstance(value, (list, tuple, np.ndarray)) and all(
+    isinstance(item, np.ndarray) and item.ndim > 0 and _is_array(item) for item in value))
+NUMBERS = Kind("a list of numbers", lambda value: (
+    isinstance(value, (list, tuple)) or isinstance(value, np.ndarray) and value.ndim == 1) and all(
     _is_array(item) and np.ndim(item) == 0 for item in value))
 LIST = Kind("a list", lambda value: isinstance(value, (list, tuple)))
 FUNCTION = Kind("a function", callable)
@@ -250,10 +265,25 @@ def _explained(error: Exception, name: str, hint: Hint) -> CheckFailed:
     if callable(hint):
         hint = hint(error)  # it may fail() on its own
     if isinstance(error, NotImplementedError):
+        stub = _stub_name(error)
+        if stub:
+            return failure(f"{name} calls {stub}, which is not written yet.", str(error) or None)
         return failure(f"{name} is not written yet.", str(error) or None)
     owner = "" if name.startswith(("the ", "your ")) else "your "
     what = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
     return failure(f"{owner}{name} raised {what}", hint)
+
+
+def _stub_name(error: NotImplementedError) -> str | None:
+    """The attendee's function whose stub raised ``error``, if the function a check called
+    calls it (None when that function's own stub raised it, or a library did)."""
+    frames = traceback.extract_tb(error.__traceback__)  # call's own frame, then the attendee's
+    if len(frames) <= 2:      # the stub of the function called itself: it is "not written yet"
+        return None
+    where = frames[-1]
+    library = any(part in where.filename for part in ("site-packages", "dist-packages")) or \
+        where.filename.startswith(sysconfig.get_paths()["stdlib"])
+    return None if library or not where.name.isidentifier() else where.name
 
 
 def _expect_returns(result, returns: Returns, name: str):
@@ -297,13 +327,98 @@ def _described(value) -> str:
     if value is None:
         return "None"
     if isinstance(value, np.ndarray):
+        if value.dtype.kind not in NUMERIC:
+            return f"a numpy array of {_dtype_noun(value.dtype)}, shape {value.shape}"
         return f"a numpy array of shape {value.shape}"
     return _a(type(value).__name__)
+
+
+def _dtype_noun(dtype: np.dtype) -> str:
+    """'strings', 'objects', 'complex numbers', 'numbers': what a numpy array holds."""
+    return {"U": "strings", "S": "strings", "O": "objects", "c": "complex numbers"}.get(
+        dtype.kind, f"{dtype} values")
 
 
 def _a(noun: str) -> str:
     """'a list', 'an int'."""
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+# --- results the checks read: numbers, lists of arrays, numpy's errors ---------------------
+
+def expect_numbers(value, returned: str, expected: str) -> np.ndarray:
+    """``value`` as an array of floats, or fail: "<returned> a list that numpy cannot read as
+    numbers (...); expected <expected>." Strings are not numbers, even '0.95'."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):   # ragged lists: rows of different lengths
+        fail(f"{returned} {_described(value)} that numpy cannot read as an array of numbers "
+             f"(its rows or entries have different lengths); expected {expected}.")
+    if array.dtype.kind not in NUMERIC:
+        holds = {"U": "strings", "S": "strings", "c": "complex numbers"}.get(
+            array.dtype.kind, "something other than numbers")
+        fail(f"{returned} {_described(value)} holding {holds}; expected {expected}.")
+    return array.astype(float)
+
+
+def expect_arrays(value, shapes, what: str, names=None, shape_hint=None) -> list[np.ndarray]:
+    """``value`` as a list of float arrays with the given ``shapes``, or fail with a sentence.
+
+    The structure is judged first, one sentence each: None, not a list, a list of pairs where
+    one flat list is expected (``[[W1, b1], [W2, b2]]``), the wrong number of arrays, an entry
+    that is not an array of numbers, an entry of the wrong shape.
+
+    what: how the sentence starts, "init_params(...) returned"
+    names: one name per array for the messages, ['W1', 'b1', ...] (default: 'entry 0', ...)
+    shape_hint: a function (name, got, want) -> a hint (or None) for an entry of the wrong shape
+    """
+    shapes = [tuple(shape) for shape in shapes]
+    names = list(names) if names is not None else [f"entry {k}" for k in range(len(shapes))]
+    wanted = f"a list of {len(shapes)} arrays [{', '.join(names)}]"
+    if value is None:
+        fail(f"{what} None; expected {wanted}.", "Did you forget to `return` the result?")
+    if not isinstance(value, (list, tuple)):
+        fail(f"{what} {_described(value)}; expected {wanted}.")
+    value = list(value)
+    nested = [item for item in value if isinstance(item, (list, tuple))]
+    if nested and len(value) != len(shapes):
+        flat = sum(len(item) if isinstance(item, (list, tuple)) else 1 for item in value)
+        fail(f"{what} a list of {len(value)} entries, {len(nested)} of them lists; expected one "
+             f"flat list of {len(shapes)} arrays [{', '.join(names)}].",
+             f"Put the {flat} arrays one after another in one list: extend it (`+=` or "
+             ".extend) rather than append a list of them." if flat == len(shapes) else None)
+    if len(value) != len(shapes):
+        fail(f"{what} {len(value)} arrays; expected {len(shapes)}: {', '.join(names)}.")
+    arrays = []
+    for name, item, shape in zip(names, value, shapes, strict=True):
+        if not isinstance(item, np.ndarray):
+            fail(f"{what}, as {name}, {_described(item)}; expected a numpy array of shape {shape}.",
+                 "Keep each one a numpy array: np.array(...) turns a list into one." if
+                 isinstance(item, (list, tuple)) else None)
+        array = expect_numbers(item, f"{what}, as {name},", f"an array of shape {shape}")
+        if array.shape != shape:
+            hint = shape_hint(name, array.shape, shape) if shape_hint else None
+            fail(f"{what}, as {name}, an array of shape {array.shape}; expected {shape}.", hint)
+        arrays.append(array)
+    return arrays
+
+
+def raised_alike(error: BaseException, candidates) -> list[str]:
+    """The labels of the candidate computations that raise what ``error`` is: the same type of
+    exception with the same message. It names the slip behind one of numpy's shape errors::
+
+        raised_alike(error, [("W @ X", lambda: W @ X), ("X @ W.T", lambda: X @ W.T)])
+
+    candidates: (label, a function of no arguments) pairs; those that do not raise are left out.
+    """
+    alike = []
+    for label, computation in candidates:
+        try:
+            computation()
+        except Exception as other:  # the candidates are the check's own slips, made on purpose
+            if type(other) is type(error) and str(other) == str(error):
+                alike.append(label)
+    return alike
 
 
 # --- a check that always answers in a sentence ------------------------------------------
