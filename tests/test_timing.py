@@ -23,6 +23,11 @@ def test_what_the_course_prints_is_masked_by_the_sanitize_file(text):
     assert any(pattern.fullmatch(text) or pattern.search(text) for pattern in PATTERNS), text
 
 
+@pytest.mark.parametrize("slow, shown", [(1.234, "1.23×"), (12.34, "12.3×"), (557.8, "558×")])
+def test_a_ratio_has_three_significant_figures(slow, shown):
+    assert ratio(slow, 1.0) == shown
+
+
 def test_best_time_is_the_fastest_of_the_runs_and_passes_the_arguments():
     calls = []
     seconds = best_time(lambda x: calls.append(x), 7, repeat=3)

@@ -29,5 +29,7 @@ def duration(seconds: float) -> str:
 
 
 def ratio(slow: float, fast: float) -> str:
-    """How many times ``slow`` is ``fast``, as '1.23×'."""
-    return f"{slow / fast:.2f}×"
+    """How many times ``slow`` is ``fast``: '1.23×', '12.3×', '558×' (three significant figures)."""
+    times = slow / fast
+    digits = 2 if times < 9.995 else 1 if times < 99.95 else 0
+    return f"{times:.{digits}f}×"
