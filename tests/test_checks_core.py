@@ -235,3 +235,45 @@ def test_an_expected_exception_is_returned_not_reported():
     assert isinstance(outcome, ValueError) and "zeros" in str(outcome)
     with pytest.raises(CheckFailed, match="your Linear raised KeyError"):
         call(lambda init: {}[init], "zeros", name="Linear", may_raise=ValueError)
+
+
+# --- expect_class: a check is given the attendee's class, not an object or None ---------------
+
+def test_expect_class_returns_a_class_it_is_given():
+    from demystify.checks.core import expect_class
+
+    class Module:
+        pass
+    assert expect_class(Module, "Module", "check_parameters(Module, Parameter)") is Module
+
+
+@pytest.mark.parametrize("given, sentence", [
+    (None, "takes your class Module; it got None."),
+    ("Module", "takes your class Module; it got a str."),
+    (len, "takes your class Module; it got a builtin_function_or_method."),
+])
+def test_expect_class_says_what_it_got_instead(given, sentence):
+    from demystify.checks.core import expect_class
+    with pytest.raises(CheckFailed) as error:
+        expect_class(given, "Module", "check_parameters(Module, Parameter)")
+    assert sentence in str(error.value) and "Run the cell that defines class Module" in str(error.value)
+
+
+def test_expect_class_names_an_object_made_from_a_class():
+    from demystify.checks.core import expect_class
+
+    class Module:
+        pass
+    with pytest.raises(CheckFailed) as error:
+        expect_class(Module(), "Module", "check_parameters(Module, Parameter)")
+    assert "takes the class Module itself; it got a Module object" in str(error.value)
+
+
+def test_expect_class_names_classes_passed_in_the_wrong_order():
+    from demystify.checks.core import expect_class
+
+    class Parameter:
+        pass
+    with pytest.raises(CheckFailed) as error:
+        expect_class(Parameter, "Module", "check_parameters(Module, Parameter)")
+    assert "got the class Parameter where Module goes" in str(error.value)
