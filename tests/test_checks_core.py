@@ -4,7 +4,7 @@ import pytest
 
 from demystify.checks import (ARRAY, ARRAYS, NUMBER, NUMBERS, CheckFailed, call, expect_array,
                               expect_true, fail, hint_for, instance_of, passed)
-from demystify.checks.core import describe_factor, expect_arrays, expect_numbers, raised_alike
+from demystify.checks.core import describe_factor, expect_arrays, expect_class, expect_numbers, raised_alike
 
 EXPECTED = np.arange(1.0, 7.0).reshape(2, 3)
 
@@ -342,3 +342,41 @@ def test_otherwise_is_shown_only_where_no_mistake_is_named():
     bad[1, 2] = 100.0
     assert message(bad, otherwise="Hint 2 shows it.").endswith("\n  Hint 2 shows it.")
     assert "Hint 2" not in message(-EXPECTED, otherwise="Hint 2 shows it.")
+
+
+# --- expect_class: a check is given the attendee's class, not an object or None ---------------
+
+def test_expect_class_returns_a_class_it_is_given():
+
+    class Module:
+        pass
+    assert expect_class(Module, "Module", "check_parameters(Module, Parameter)") is Module
+
+
+@pytest.mark.parametrize("given, sentence", [
+    (None, "takes your class Module; it got None."),
+    ("Module", "takes your class Module; it got a str."),
+    (len, "takes your class Module; it got a builtin_function_or_method."),
+])
+def test_expect_class_says_what_it_got_instead(given, sentence):
+    with pytest.raises(CheckFailed) as error:
+        expect_class(given, "Module", "check_parameters(Module, Parameter)")
+    assert sentence in str(error.value) and "Run the cell that defines class Module" in str(error.value)
+
+
+def test_expect_class_names_an_object_made_from_a_class():
+
+    class Module:
+        pass
+    with pytest.raises(CheckFailed) as error:
+        expect_class(Module(), "Module", "check_parameters(Module, Parameter)")
+    assert "takes the class Module itself; it got a Module object" in str(error.value)
+
+
+def test_expect_class_names_classes_passed_in_the_wrong_order():
+
+    class Parameter:
+        pass
+    with pytest.raises(CheckFailed) as error:
+        expect_class(Parameter, "Module", "check_parameters(Module, Parameter)")
+    assert "got the class Parameter where Module goes" in str(error.value)

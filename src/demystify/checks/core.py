@@ -444,3 +444,22 @@ def answers_in_a_sentence(check: Callable) -> Callable:
                           "above this one again, in order, and compare what they make with the "
                           "docstrings.") from error
     return checked
+
+
+def expect_class(value, name: str, usage: str) -> type:
+    """``value`` if it is a class (the attendee's ``Module``, ``Linear``...); else fail with a sentence.
+
+    name: the class as the notebook names it, "Module"; usage: how the check is called,
+    "check_parameters(Module, Parameter)".  An object made from a class (``Module()``) gets
+    its own sentence: the check wants the class itself.
+    """
+    if isinstance(value, type):
+        if value.__name__ != name and re.search(rf"\b{re.escape(value.__name__)}\b", usage):
+            fail(f"{usage} got the class {value.__name__} where {name} goes.",
+                 f"Pass the classes in this order: {usage}.")
+        return value
+    if value is not None and type(value).__module__ not in ("builtins", "numpy"):
+        fail(f"{usage} takes the class {name} itself; it got {_a(type(value).__name__)} object.",
+             f"Pass the class, without brackets after it: {usage}.")
+    fail(f"{usage} takes your class {name}; it got {_described(value)}.",
+         f"Run the cell that defines class {name} first, then pass {name} itself.")
