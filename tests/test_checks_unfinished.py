@@ -27,9 +27,9 @@ def solution_notebook(cells=SOLUTION):
 
 def test_each_name_waits_for_the_exercise_whose_stub_stops_it():
     waiting = unfinished_names(solution_notebook())
-    assert waiting["layer"] == 1 and waiting["H"] == 1 and waiting["doubled"] == 1
-    assert waiting["answer"] == 2
-    assert waiting["total"] == 1          # it needs both: exercise 1 comes first
+    assert waiting["layer"] == waiting["H"] == waiting["doubled"] == {1}
+    assert waiting["answer"] == {2}
+    assert waiting["total"] == {1, 2}     # it needs both
     assert "constant" in waiting          # made in a cell that stops before it runs
 
 
@@ -44,28 +44,48 @@ def waiting(names, nudges=None):
 
 
 def raised(error_type, *args, inside=None):
-    """An exception as IPython would catch it, raised inside a function named ``inside``."""
-    def stub():
-        raise error_type(*args)
-    if inside:
-        stub.__code__ = stub.__code__.replace(co_name=inside)
+    """An exception as IPython would catch it: raised in a function named ``inside`` that a
+    notebook cell defines and calls, or at the top of the cell."""
+    cell = f"def {inside}():\n    raise error_type(*args)\n{inside}()" if inside else "raise error_type(*args)"
     try:
-        stub()
+        exec(compile(cell, "<cell>", "exec"), {"error_type": error_type, "args": args})
     except error_type as error:
         return error
 
 
 def test_a_name_error_for_an_answer_says_which_exercise_to_finish():
     error = NameError("name 'H' is not defined", name="H")
-    text = unfinished.message(error, waiting({"H": 1}))
+    text = unfinished.message(error, waiting({"H": {1}}))
     assert text.startswith("✗ Finish exercise 1 first") and "`H`" in text and "\n" not in text
 
 
 def test_a_stub_reached_through_its_function_names_the_exercise_and_shows_the_nudge():
     error = raised(NotImplementedError, "One line: a whole batch.", inside="layer")
-    text = unfinished.message(error, waiting({"layer": 3}))
+    text = unfinished.message(error, waiting({"layer": {3}}))
     assert text.splitlines() == ["✗ Exercise 3 is not finished: layer is not written yet.",
                                  "  One line: a whole batch."]
+
+
+def test_a_stub_in_a_method_is_named_and_its_nudge_picks_the_exercise_not_the_caller():
+    class Linear:
+        def __init__(self):
+            raise NotImplementedError("Draw the weights.")
+
+    def pulsar_model():          # defined by exercise 1, it calls exercise 2's class
+        return Linear()
+
+    try:
+        pulsar_model()
+    except NotImplementedError as error:
+        text = unfinished.message(error, waiting({"pulsar_model": {1}, "Linear": {2}}, {"Draw the weights.": 2}))
+    assert text.splitlines()[0].startswith("✗ Exercise 2 is not finished: ")
+    assert "Linear.__init__ is not written yet." in text
+
+
+def test_a_name_made_from_two_exercises_names_both():
+    error = NameError("name 'total' is not defined", name="total")
+    assert unfinished.message(error, waiting({"total": {2, 1}})).startswith(
+        "✗ Finish exercises 1 and 2 first: `total` is made from them")
 
 
 def test_a_stub_at_the_top_of_a_cell_is_known_by_its_nudge():
@@ -77,8 +97,8 @@ def test_a_stub_at_the_top_of_a_cell_is_known_by_its_nudge():
 
 
 def test_any_other_error_keeps_its_traceback():
-    assert unfinished.message(NameError("name 'typo' is not defined", name="typo"), waiting({"H": 1})) is None
-    assert unfinished.message(ValueError("shapes"), waiting({"H": 1})) is None
+    assert unfinished.message(NameError("name 'typo' is not defined", name="typo"), waiting({"H": {1}})) is None
+    assert unfinished.message(ValueError("shapes"), waiting({"H": {1}})) is None
 
 
 @pytest.mark.parametrize("module", ["layers", "weights", "autograd_basics", "training", "wrapper",

@@ -251,13 +251,14 @@ EXERCISE_HEADING = re.compile(r"^#+\s*Exercise\s+(\d+)", re.MULTILINE)
 def _walk(solution: nbformat.NotebookNode, name: str):
     """Each cell of the exercise twin, with the names an unfinished exercise leaves undefined.
 
-    Yields ``(exercise cell, {name: exercise number})`` per cell, notes cells left out.  A
+    Yields ``(exercise cell, {name: exercise numbers})`` per cell, notes cells left out.  A
     code cell with a stub cannot define what its solved version defines; a later cell that
     reads such a name cannot either (it fails too, and is tagged ``raises-exception``).
-    The number is that of the last ``## Exercise N`` heading above the stub.
+    A stub's exercise is the last ``## Exercise N`` heading above it; a later cell waits
+    for every exercise that the names it reads wait for.
     """
-    number = 0                     # the exercise we are in (0: before the first)
-    broken: dict[str, int] = {}    # name -> the exercise that must be finished to define it
+    number = 0   # the exercise we are in (0: before the first)
+    broken: dict[str, frozenset[int]] = {}   # name -> the exercises that must be finished first
     for index, cell in enumerate(solution.cells, start=1):
         if cell.metadata.get("slideshow", {}).get("slide_type") == "notes":
             continue
@@ -271,10 +272,10 @@ def _walk(solution: nbformat.NotebookNode, name: str):
         found, solved = names(stubbed.source), names(cell.source)
         loads = found[0] if found is not None else set(broken)
         stores = solved[1] if solved is not None else set()
-        waits_for = [broken[n] for n in loads & broken.keys()]
+        waits_for = frozenset().union(*(broken[n] for n in loads & broken.keys()))
         if stubbed.source != cell.source or waits_for:
-            exercise = number if stubbed.source != cell.source else min(waits_for)
-            made = dict.fromkeys(stores, exercise)
+            exercises = frozenset({number}) if stubbed.source != cell.source else waits_for
+            made = dict.fromkeys(stores, exercises)
             broken.update(made)
             tags = list(stubbed.metadata.get("tags", []))
             if RAISES not in tags:
@@ -312,14 +313,15 @@ def unfinished_nudges(solution: nbformat.NotebookNode, name: str = "notebook") -
     return nudges
 
 
-def unfinished_names(solution: nbformat.NotebookNode, name: str = "notebook") -> dict[str, int]:
-    """``{name: N}`` for every name that stays undefined until exercise N is finished.
+def unfinished_names(solution: nbformat.NotebookNode,
+                     name: str = "notebook") -> dict[str, frozenset[int]]:
+    """``{name: {N, ...}}`` for every name that stays undefined until exercises N... are finished.
 
     The functions an exercise asks for, the values the solved cells would compute, and the
     values of later cells that need them.  The self-checks use it to say "finish exercise N
-    first" instead of showing a NameError (see ``demystify.checks.core.explain_unfinished``).
+    first" instead of showing a NameError (see ``demystify.checks.unfinished``).
     """
-    waiting: dict[str, int] = {}
+    waiting: dict[str, frozenset[int]] = {}
     for _, made in _walk(solution, name):
         waiting.update(made)
     return waiting

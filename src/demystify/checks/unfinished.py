@@ -6,7 +6,7 @@ IPython, :func:`explain_unfinished` shows those two as one line each::
 
     ✗ Exercise 2 is not finished: init_params is not written yet.
       One line per layer: its weights, then its biases.
-    ✗ Finish exercise 2 first: `params` is made there (then run this cell again).
+    ✗ Finish exercise 2 first: `params` is made from it (then run this cell again).
 
 Which exercise makes which name comes from the solution notebook, the one source of the
 exercise (:func:`demystify.exercises.unfinished_names`).  Every other error keeps its
@@ -15,16 +15,23 @@ usual traceback: a typo in the attendee's own code is theirs to see.
 from __future__ import annotations
 
 import functools
-import traceback
 from typing import NamedTuple
 
 from demystify.course import ROOT, SOLUTIONS
 
 
 class Waiting(NamedTuple):
-    """What an untouched exercise notebook waits for: {name: N} and {stub's nudge: N}."""
-    names: dict[str, int]
+    """What an untouched exercise notebook waits for: {name: {N, ...}} and {stub's nudge: N}."""
+    names: dict[str, frozenset[int]]
     nudges: dict[str, int]
+
+
+def exercises(numbers) -> str:
+    """'exercise 2', 'exercises 1 and 2', 'exercises 1, 2 and 4'."""
+    shown = [str(n) for n in sorted(numbers)]
+    if len(shown) == 1:
+        return f"exercise {shown[0]}"
+    return f"exercises {', '.join(shown[:-1])} and {shown[-1]}"
 
 
 @functools.cache
@@ -44,18 +51,29 @@ def message(error: BaseException, waiting: Waiting) -> str | None:
     """The one line for an error that an unfinished exercise caused, or None for any other."""
     names, nudges = waiting
     if isinstance(error, NameError) and getattr(error, "name", None) in names:
-        return (f"✗ Finish exercise {names[error.name]} first: `{error.name}` is made there "
-                f"(then run this cell again).")
+        return (f"✗ Finish {exercises(names[error.name])} first: `{error.name}` is made from "
+                f"{'it' if len(names[error.name]) == 1 else 'them'} (then run this cell again).")
     if isinstance(error, NotImplementedError):
-        frames = [frame.name for frame in traceback.extract_tb(error.__traceback__)]
-        stub = next((name for name in reversed(frames) if name in names), None)
-        nudge = f"\n  {error}" if str(error) else ""
-        if stub is not None:
-            return f"✗ Exercise {names[stub]} is not finished: {stub} is not written yet.{nudge}"
-        if str(error) in nudges:
-            return f"✗ Exercise {nudges[str(error)]} is not finished yet.{nudge}"
-        return f"✗ This exercise is not finished yet.{nudge}"
+        stub = _raised_in(error)          # the function whose stub raised, or None at a cell's top
+        number = nudges.get(str(error))   # a stub's nudge names its exercise
+        if number is None and stub is not None and len(names.get(stub.split(".")[-1], ())) == 1:
+            number, = names[stub.split(".")[-1]]
+        text = f"✗ Exercise {number} is not finished" if number else "✗ This exercise is not finished"
+        text += f": {stub} is not written yet." if stub else " yet."
+        return text + (f"\n  {error}" if str(error) else "")
     return None
+
+
+def _raised_in(error: BaseException) -> str | None:
+    """The qualified name of the function that raised ``error`` ('Linear.__init__'), or None
+    if it was raised at the top level of a cell."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None or tb.tb_frame.f_code.co_name == "<module>":
+        return None
+    code = tb.tb_frame.f_code
+    return getattr(code, "co_qualname", code.co_name)     # co_qualname: Python 3.11 and later
 
 
 def explain_unfinished(notebook: str) -> None:
