@@ -215,3 +215,9 @@ def test_torch_notebooks_pin_one_thread(path):
     code = "\n".join(c.source for c in read(path).cells if c.cell_type == "code")
     if re.search(r"^\s*import torch|^\s*from torch", code, re.M):
         assert "torch.set_num_threads(1)" in code, "torch on 2 threads is slow and erratic on small nets"
+
+
+def test_the_readme_lists_every_notebook_in_course_order():
+    readme = (course.ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"\]\(notebooks/(\d\d-[a-z0-9-]+\.ipynb)\)", readme)
+    assert listed == [path.name for path in sorted((course.ROOT / "notebooks").glob("*.ipynb"))]
