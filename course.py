@@ -57,6 +57,7 @@ COMMANDS = {
     "notebooks": ("re-run every lesson and solution notebook in place, then the exercises",
                   ("data",)),
     "slides": ("build offline reveal.js decks of the notebooks in slides/ (npm once)", ("install",)),
+    "present": ("open the lessons and solutions to present live with RISE, notes shown", ("data",)),
     "bench": ("time scratchgrad against numpy, autograd and PyTorch (about 15 s)", ("data",)),
     "binder": ("print the Binder link of this clone's GitHub repository (for instructors)", ()),
     "clean": ("remove the environment, the data, interrupted downloads and built slides", ()),
@@ -200,6 +201,19 @@ class Course:
 
     def notebooks(self, extra) -> list[Step]:
         return [self.run_python("-m", "demystify.notebooks", "--all"), *self.exercises(extra)]
+
+    def present(self, extra) -> list[Step]:
+        # copies whose instructor notes are expanded, for RISE's speaker view (attendees' copies
+        # keep them collapsed), trusted so their saved drawings show, opened in JupyterLab
+        root_flag = ["--allow-root"] if self.as_root and not self.windows else []
+        copies = [self.run_python("-m", "demystify.slides", "--presenter")]
+        notebooks = [str(self.path("presenter", path.name)) for folder in ("notebooks", "solutions")
+                     for path in sorted((self.root / folder).glob("*.ipynb"))
+                     if folder == "solutions" or not (self.root / "solutions" / path.name).exists()]
+        trust = self.run_python("-m", "jupyter", "trust", *notebooks, quiet=True)
+        trust.text = "jupyter trust presenter/*.ipynb (their saved drawings show before they run)"
+        first = str(self.path("presenter", "01-introduction.ipynb"))
+        return [*copies, trust, self.run_python("-m", "jupyterlab", first, *root_flag, *extra)]
 
     def slides(self, extra) -> list[Step]:
         return [self.run_python("-m", "demystify.slides")]

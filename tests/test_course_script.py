@@ -305,3 +305,14 @@ def test_the_help_command_really_runs_in_a_fresh_python():
     done = subprocess.run([sys.executable, "-I", str(ROOT / "course.py"), "help"],
                           capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.returncode == 0 and "python3 course.py COMMAND" in done.stdout
+
+
+def test_present_writes_the_presenters_copies_trusts_them_and_opens_them(tmp_path):
+    root = fresh(tmp_path)
+    for name in ("notebooks/01-a.ipynb", "notebooks/02-b.ipynb", "solutions/02-b.ipynb"):
+        (root / name).parent.mkdir(exist_ok=True)
+        (root / name).write_text("{}")
+    argvs = commands(plan("linux", "present", root=root, as_root=False))
+    assert argvs[-3] == [".venv/bin/python", "-m", "demystify.slides", "--presenter"]
+    assert argvs[-2][-2:] == ["presenter/01-a.ipynb", "presenter/02-b.ipynb"]   # lesson, solution
+    assert argvs[-1] == [".venv/bin/python", "-m", "jupyterlab", "presenter/01-introduction.ipynb"]

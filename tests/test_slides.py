@@ -527,3 +527,16 @@ def test_solution_decks_show_the_code_without_the_exercise_markers(tmp_path):
                                            if not line.strip().startswith(("### BEGIN SOLUTION",
                                                                            "### END SOLUTION",
                                                                            "### HINT:"))]
+
+
+def test_the_presenters_copies_show_the_notes_and_change_nothing_else(tmp_path):
+    """RISE's speaker view takes a collapsed notes cell's first line only: the copies expand them."""
+    lesson = slides.ROOT / "notebooks" / "04-pulsar-data.ipynb"
+    [copy] = slides.presenter_copies(tmp_path, [lesson])
+    original, shown = (nbformat.read(path, as_version=4) for path in (lesson, copy))
+    notes = [i for i, cell in enumerate(original.cells) if cell.metadata["slideshow"]["slide_type"] == "notes"]
+    assert notes and all(original.cells[i].metadata["jupyter"]["source_hidden"] for i in notes)
+    assert not any(shown.cells[i].metadata.get("jupyter", {}).get("source_hidden") for i in notes)
+    for before, after in zip(original.cells, shown.cells, strict=True):
+        assert before.source == after.source and before.get("outputs") == after.get("outputs")
+    assert "Edit the originals" in (tmp_path / "README.md").read_text()

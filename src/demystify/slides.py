@@ -235,6 +235,41 @@ def build(notebooks: list[Path] | None = None, out: Path = SLIDES, log=print) ->
     return decks
 
 
+# --- live with RISE: the presenter's copies ------------------------------------------
+
+PRESENTER = ROOT / "presenter"   # not committed (.gitignore)
+
+
+def with_notes_shown(notebook):
+    """The notebook with its instructor notes expanded.
+
+    Attendees' notebooks keep each notes cell collapsed (its source hidden, one quiet bar), and
+    RISE takes the notes for its speaker view from the cells as JupyterLab shows them: a
+    collapsed cell would give it only its first line, the label. The presenter's copy shows them.
+    """
+    for cell in notebook.cells:
+        if cell.metadata.get("slideshow", {}).get("slide_type") == "notes":
+            cell.metadata.get("jupyter", {}).pop("source_hidden", None)
+            if not cell.metadata.get("jupyter", True):
+                del cell.metadata["jupyter"]
+    return notebook
+
+
+def presenter_copies(out: Path = PRESENTER, notebooks: list[Path] | None = None) -> list[Path]:
+    """Write a copy of every lesson and solution into ``out`` with its instructor notes shown."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for notebook in notebooks or slide_notebooks():
+        copy = out / notebook.name
+        nbformat.write(with_notes_shown(nbformat.read(notebook, as_version=4)), copy)
+        written.append(copy)
+    (out / "README.md").write_text(
+        "Copies of the lessons and solutions for presenting live with RISE, their instructor notes\n"
+        f"shown (`{command('present')}` writes them again, from notebooks/ and solutions/).\n"
+        "Edit the originals, not these.\n", encoding="utf-8")
+    return written
+
+
 # --- the timetable of the instructor's guide ----------------------------------------
 
 START = "09:30"
@@ -408,8 +443,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--schedule", action="store_true",
                         help="run every lesson and solution under pytest and print the timetable")
     parser.add_argument("--write", action="store_true", help="with --schedule: refresh slides/README.md")
+    parser.add_argument("--presenter", action="store_true",
+                        help="write the presenter's copies (notes shown, for RISE) into presenter/")
     args = parser.parse_args(argv)
     try:
+        if args.presenter:
+            copies = presenter_copies()
+            print(f"{len(copies)} notebooks with their instructor notes shown in {PRESENTER.name}/")
+            return 0
         if args.schedule:
             print("running every lesson and solution notebook under pytest ...", file=sys.stderr)
             table = timetable(sessions(measure(slide_notebooks())))
