@@ -3,7 +3,7 @@
 # Variables pass through: `make install TORCH_INDEX=` (PyPI only), `HTRU2_URL=... make data`.
 
 PYTHON ?= python3
-COMMANDS := help install lab data setup-check lint check test exercises notebooks slides bench \
+COMMANDS := help install lab data setup-check lint check test exercises notebooks present slides bench \
             binder clean
 
 .DEFAULT_GOAL := help
