@@ -60,7 +60,7 @@ COMMANDS = {
     "present": ("open the lessons and solutions to present live with RISE, notes shown", ("data",)),
     "bench": ("time scratchgrad against numpy, autograd and PyTorch (about 15 s)", ("data",)),
     "binder": ("print the Binder link of this clone's GitHub repository (for instructors)", ()),
-    "clean": ("remove the environment, the data, interrupted downloads and built slides", ()),
+    "clean": ("remove the environment, the data, interrupted downloads, built slides and the presenter's copies", ()),
 }
 
 
@@ -226,7 +226,7 @@ class Course:
 
     def clean(self, extra) -> list[Step]:
         doomed = [VENV, "data/HTRU_2.csv", "data/.HTRU_2.csv.*.part", "slides/*.html",
-                  "slides/assets", "slides/node_modules"]
+                  "slides/assets", "slides/node_modules", "presenter"]
         found = sorted({path for pattern in doomed for path in self.root.glob(pattern)})
         return [Step(f"remove {path.relative_to(self.root).as_posix()}", action=lambda p=path: remove(p))
                 for path in found] or [Step("nothing to remove")]
