@@ -101,23 +101,31 @@ def refuse_assignment(self, index, new):
         "Compute a new array instead, for example with a mask: x = x * keep + new * (1 - keep).")
 
 
-def missing_attribute(self, name):
-    """Only called for names Node does not have: say what to write instead."""
-    if name.startswith("__"):
-        raise AttributeError(name)
+def missing_attribute(name):
+    """A property for a name Node does not have (an ndarray method, a numpy function):
+    reading it says what to write instead."""
     if hasattr(np.ndarray, name):
-        raise AttributeError(
-            f"scratchgrad cannot differentiate ndarray.{name}: it has no VJP in {TABLE}.\n"
-            f"Use an operation from scratchgrad.numpy, or add a line for {name} to the "
-            f"VJP table (x.value is the plain array, outside the graph).")
-    if hasattr(np, name):
-        raise AttributeError(
-            f"a traced value has no method .{name}() (numpy arrays have none either): "
-            f"write np.{name}(x), with `import scratchgrad.numpy as np`.")
-    raise AttributeError(f"'Node' object has no attribute '{name}'")
+        message = (f"scratchgrad cannot differentiate ndarray.{name}: it has no VJP in {TABLE}.\n"
+                   f"Use an operation from scratchgrad.numpy, or add a line for {name} to the "
+                   f"VJP table (x.value is the plain array, outside the graph).")
+    else:
+        message = (f"a traced value has no method .{name}() (numpy arrays have none either): "
+                   f"write np.{name}(x), with `import scratchgrad.numpy as np`.")
+
+    def refuse(self):
+        raise AttributeError(message)
+    return property(refuse)
 
 
 Node.__array__ = refuse_array
 Node.__float__ = Node.__int__ = Node.__complex__ = Node.__index__ = refuse_number
 Node.__setitem__ = refuse_assignment
-Node.__getattr__ = missing_attribute
+
+# The names one might try on a traced value, each refused with a message.  (Not with a
+# __getattr__ on Node: Python 3.11 would then read every attribute of every node the slow
+# way, node.value included, which costs scratchgrad about 3% of its time.)  numpy.py gives
+# Node the methods that have a VJP (sum, mean, max, min, clip, dot, reshape, transpose).
+for _name in sorted({*dir(np.ndarray), *(n for n in dir(np) if callable(getattr(np, n)))}):
+    if not _name.startswith("_") and not hasattr(Node, _name):
+        setattr(Node, _name, missing_attribute(_name))
+del _name

@@ -73,7 +73,7 @@ class Node:
     __slots__ = ("value", "fun", "args", "kwargs", "parents", "name")
 
     def __init__(self, value, fun=None, args=(), kwargs=None, parents=(), name=None):
-        if fun is None and not isinstance(value, (np.ndarray, np.generic)):
+        if fun is None and type(value) is not np.ndarray and not isinstance(value, np.generic):
             value = as_array(value)           # Node(2.0) by hand: the VJPs need .shape
         self.value = value
         self.fun = fun

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import inspect
 from functools import lru_cache
-from itertools import repeat
 
 import numpy as np
 
-CONTAINERS = (list, tuple, dict)
+ARRAYS = {np.ndarray}
 
 
 def flatten(tree, path):
@@ -22,7 +21,7 @@ def flatten(tree, path):
     tree: an array, a number, or a list, tuple or dict of them (nested or not)
     path: the name of the tree ('params'), or None
     """
-    if type(tree) is list and not any(map(isinstance, tree, repeat(CONTAINERS))):
+    if type(tree) is list and ARRAYS.issuperset(map(type, tree)):
         return tree, item_names(path, len(tree)), list      # the usual case: a list of arrays
     items, names = [], []
 
