@@ -118,3 +118,22 @@ def test_the_package_docstring_examples_run_as_written():
     count, loss, ours, expected = done.stdout.strip().split("|")
     assert int(count) == 3 and numpy.isfinite(float(loss))          # scores of size 500
     numpy.testing.assert_allclose(eval(ours), eval(expected), rtol=1e-12)
+
+
+def test_autograds_way_primitive_first_then_defvjp_on_what_it_returned_works():
+    import numpy
+
+    import scratchgrad
+    import scratchgrad.numpy as snp
+
+    def sigmoid(x):
+        return numpy.exp(-numpy.logaddexp(0.0, -x))   # 1 / (1 + exp(-x)), without overflow
+
+    @scratchgrad.primitive
+    def softplus(x):
+        return numpy.logaddexp(0.0, x)
+
+    scratchgrad.defvjp(softplus, lambda ans, x: lambda g: g * sigmoid(x))
+    x = numpy.array([-800.0, -1.0, 0.0, 2.0, 800.0])
+    dx = scratchgrad.grad(lambda x: snp.sum(softplus(x)))(x)
+    numpy.testing.assert_allclose(dx, sigmoid(x))

@@ -114,6 +114,7 @@ def primitive(fun):
     the tape if grad is recording.  Called on plain values only, it is just ``fun``.
     ``numpy.tanh(node)`` uses it too (see ``scratchgrad/arrays.py``).
     """
+    fun = plain(fun)
     if fun in PRIMITIVES:
         return PRIMITIVES[fun]
 
@@ -140,8 +141,16 @@ def primitive(fun):
     recorded.__name__ = recorded.__qualname__ = fun.__name__
     recorded.__doc__ = f"{errors.name_of(fun)}, recorded when given traced values."
     recorded.rules = rules
+    recorded.__wrapped__ = fun
     PRIMITIVES[fun] = recorded
     return recorded
+
+
+def plain(fun):
+    """The function itself, or the one behind its recorded version: autograd's way of writing
+    ``f = primitive(f)`` (or ``@primitive``) and then ``defvjp(f, ...)`` works here too."""
+    wrapped = getattr(fun, "__wrapped__", None)
+    return wrapped if wrapped is not None and PRIMITIVES.get(wrapped) is fun else fun
 
 
 def defvjp(fun, *vjp_makers):
@@ -155,6 +164,7 @@ def defvjp(fun, *vjp_makers):
                             lambda ans, x, y: lambda g: unbroadcast(g * x, y))
     """
     recorded = primitive(fun)
+    fun = plain(fun)
     VJPS[fun] = vjp_makers
     recorded.rules[:] = errors.call_rules(fun, vjp_makers)
     return recorded
