@@ -85,5 +85,5 @@ def test_the_instructor_guide_shows_the_timetable_the_notebooks_declare():
     committed = guide.split(slides.SCHEDULE_BEGIN, 1)[1].split(slides.SCHEDULE_END, 1)[0]
     without_run_times = re.compile(r"\| (?:[\d.]+ s|–) \|$|^- Run top to bottom.*$", re.MULTILINE)
     expected = slides.timetable(SESSIONS)
-    assert without_run_times.sub("", committed.strip()) == without_run_times.sub("", expected.strip()), (
+    assert without_run_times.sub("", committed).strip() == without_run_times.sub("", expected).strip(), (
         "refresh it: python -m demystify.slides --schedule --write")
