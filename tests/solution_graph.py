@@ -13,6 +13,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from demystify.computational_graph import topological_order  # noqa: F401  (notebook 12 imports it too)
+
 FUNCTIONS = (np.add, np.subtract, np.multiply, np.divide, np.power, np.negative, np.matmul,
              np.transpose, np.tanh, np.exp, np.log, np.sum, np.mean)
 
@@ -97,17 +99,6 @@ def solution() -> SimpleNamespace:
 def node_and_wnp():
     made = solution()
     return made.Node, made.wnp
-
-
-def topological_order(output):
-    seen, to_visit = {output}, [output]
-    while to_visit:
-        node = to_visit.pop()
-        for parent in node.parents:
-            if parent not in seen:
-                seen.add(parent)
-                to_visit.append(parent)
-    return sorted(seen, key=lambda node: node.number)
 
 
 def breadth_first(output):

@@ -104,3 +104,30 @@ def with_variable(variable: str, value: str, name: str) -> str:
     if sys.platform == "win32":
         return f'$env:{variable} = "{value}"; {command(name)}'
     return f"{variable}={value} {command(name)}"
+
+
+# --- files generated from notebooks (exercises, lesson modules) ---------------------------
+
+def shown(path: Path) -> str:
+    """A path inside the repository relative to it, for messages."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def sync(generated: dict[Path, str], check: bool, what: str, fix: str) -> int:
+    """Write each generated file whose text differs from the one on disk; the exit status.
+
+    With ``check``, write nothing and fail if any is out of date (the tests' way).
+    ``what`` names them in the all-clear ("exercise notebooks"), ``fix`` is the command to run.
+    """
+    stale = [path for path, text in generated.items()
+             if not path.exists() or path.read_text(encoding="utf-8", errors="replace") != text]
+    if check and stale:
+        print(f"✗ out of date (run `{fix}`): " + ", ".join(shown(path) for path in stale), file=sys.stderr)
+        return 1
+    if not check:
+        for path in stale:
+            path.write_text(generated[path], encoding="utf-8")
+            print(f"wrote {shown(path)}")
+    if not stale:
+        print(f"✓ {len(generated)} {what} are up to date")
+    return 0

@@ -47,7 +47,7 @@ from pathlib import Path
 
 import nbformat
 
-from .course import ROOT, command, exercise_of, solutions
+from .course import command, exercise_of, shown, solutions, sync
 
 BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
 MARKER_LIKE = re.compile(r"(begin|end)[\s_-]*solution|#+\s*hint\b", re.IGNORECASE)
@@ -329,10 +329,6 @@ def unfinished_names(solution: nbformat.NotebookNode,
 
 # --- files ------------------------------------------------------------------------
 
-def _shown(path: Path) -> str:
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-
-
 def exercise_path(solution_path: Path) -> Path:
     return exercise_of(solution_path)
 
@@ -345,15 +341,15 @@ def read_solution(path: Path) -> nbformat.NotebookNode:
     except Exception as error:  # nbformat fails in many ways (I/O, JSON, schema, conversion)
         reason = str(error).strip().split("\n")[0][:200]
         raise ExerciseError(
-            f"{_shown(path)} is not a valid notebook ({type(error).__name__}: {reason}).\n"
+            f"{shown(path)} is not a valid notebook ({type(error).__name__}: {reason}).\n"
             "Open it in Jupyter to see what is wrong (a merge conflict leaves '<<<<<<<' lines in it), "
-            f"or restore it with `git checkout -- {_shown(path)}`.") from None
+            f"or restore it with `git checkout -- {shown(path)}`.") from None
     return solution
 
 
 def generate(solution_path: Path) -> str:
     """The exercise notebook for ``solution_path`` as the text that is written to disk."""
-    exercise = make_exercise(read_solution(solution_path), _shown(solution_path))
+    exercise = make_exercise(read_solution(solution_path), shown(solution_path))
     return nbformat.writes(exercise) + "\n"
 
 
@@ -377,19 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Nothing was written: fix the solution notebooks above, then run `{command('exercises')}` again.",
               file=sys.stderr)
         return 1
-    stale = [target for target, text in exercises.items()
-             if not target.exists() or target.read_text(encoding="utf-8", errors="replace") != text]
-    if args.check and stale:
-        print(f"✗ out of date (run `{command('exercises')}`): " + ", ".join(p.name for p in stale), file=sys.stderr)
-        return 1
-    if not args.check:
-        for target in stale:
-            target.write_text(exercises[target], encoding="utf-8")
-            print(f"wrote {_shown(target)}")
-    if not stale:
-        print(f"✓ {len(paths)} exercise notebooks are up to date")
-    return 0
-
+    return sync(exercises, args.check, "exercise notebooks", command("exercises"))
 
 if __name__ == "__main__":
     sys.exit(main())

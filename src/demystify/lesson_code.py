@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import nbformat
 
-from .course import ROOT
+from .course import ROOT, sync
 
 TAG = "export"
 
@@ -114,20 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     except LessonCodeError as error:
         print(f"✗ {error}", file=sys.stderr)
         return 1
-    stale = [lesson for lesson, text in texts.items()
-             if not (ROOT / lesson.module).exists()
-             or (ROOT / lesson.module).read_text(encoding="utf-8") != text]
-    if args.check and stale:
-        print("✗ out of date (run `python -m demystify.lesson_code`): "
-              + ", ".join(lesson.module for lesson in stale), file=sys.stderr)
-        return 1
-    for lesson in stale:
-        (ROOT / lesson.module).write_text(texts[lesson], encoding="utf-8")
-        print(f"wrote {lesson.module} from {lesson.notebook}")
-    if not stale:
-        print(f"✓ {len(texts)} lesson module(s) up to date")
-    return 0
-
+    return sync({ROOT / lesson.module: text for lesson, text in texts.items()}, args.check,
+                "lesson modules", "python -m demystify.lesson_code")
 
 if __name__ == "__main__":
     sys.exit(main())
