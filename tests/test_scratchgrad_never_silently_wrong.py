@@ -10,6 +10,7 @@ import warnings
 import numpy
 import pytest
 
+from demystify.reference import numerical_gradient as central_differences
 import scratchgrad.numpy as np
 from scratchgrad import Node, NotDifferentiable, grad, value_and_grad
 from scratchgrad.core import backward
@@ -17,15 +18,6 @@ from scratchgrad.core import backward
 RNG = numpy.random.default_rng(2024)
 
 
-def central_differences(f, x, h=1e-6):
-    """The gradient of the scalar f at the float array x, by central differences."""
-    x = numpy.array(x, dtype=float)
-    g = numpy.zeros_like(x)
-    for index in numpy.ndindex(x.shape):
-        step = numpy.zeros_like(x)
-        step[index] = h
-        g[index] = (f(x + step) - f(x - step)) / (2 * h)
-    return g
 
 
 # --- grad inside grad, closing over the outer variable -------------------------------

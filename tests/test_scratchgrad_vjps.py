@@ -14,6 +14,7 @@ import autograd.numpy as anp
 import numpy
 import pytest
 
+from demystify.reference import numerical_gradient as central_differences
 import scratchgrad
 import scratchgrad.numpy as snp
 
@@ -39,19 +40,13 @@ def sample(shape, rng, low=-2.0, high=2.0, away_from_zero=False):
     return float(x) if shape == () else x
 
 
-def numerical_gradient(f, args, i, h=1e-6):
-    """Central finite differences of the scalar f(*args) with respect to args[i]."""
-    x = numpy.array(args[i], dtype=float)
-    g = numpy.zeros_like(x)
-    for index in numpy.ndindex(x.shape):
-        for sign in (+1, -1):
-            shifted = x.copy()
-            shifted[index] += sign * h
-            moved = list(args)
-            moved[i] = float(shifted) if numpy.ndim(args[i]) == 0 and not isinstance(
-                args[i], numpy.ndarray) else shifted
-            g[index] += sign * f(*moved) / (2 * h)
-    return g
+def numerical_gradient(f, args, i):
+    """Central finite differences of the scalar f(*args) with respect to args[i] (a number or array)."""
+    def along(x):
+        moved = list(args)
+        moved[i] = float(x) if numpy.ndim(args[i]) == 0 and not isinstance(args[i], numpy.ndarray) else x
+        return f(*moved)
+    return central_differences(along, args[i])
 
 
 def check_gradients(build, args, rtol=1e-5, atol=1e-7, autograd_build=None, autograd_too=True):
