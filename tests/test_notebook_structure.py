@@ -211,6 +211,13 @@ def test_kernel_is_the_standard_python3(path):
 
 
 @pytest.mark.parametrize("path", ALL, ids=ident)
+def test_rise_scrolls_a_slide_taller_than_the_screen(path):
+    from demystify.slides import RISE
+    assert RISE["scroll"] is True, "RISE cuts off the bottom of a tall slide unless it scrolls"
+    assert read(path).metadata.get("rise") == RISE, "run the notebook with python -m demystify.notebooks"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ident)
 def test_torch_notebooks_pin_one_thread(path):
     code = "\n".join(c.source for c in read(path).cells if c.cell_type == "code")
     if re.search(r"^\s*import torch|^\s*from torch", code, re.M):

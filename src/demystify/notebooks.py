@@ -22,8 +22,16 @@ from nbclient import NotebookClient
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
 from demystify.course import command, is_exercise, lessons_and_solutions, solution_of, use_single_thread
+from demystify.slides import RISE
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def stamp(notebook) -> None:
+    """Give a notebook the metadata every course notebook carries (kernel, RISE settings)."""
+    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
+    notebook.metadata["rise"] = dict(RISE)
+    notebook.metadata.pop("jupytext", None)  # left by authoring tools
 
 
 def execute(path: Path, timeout: int = 300) -> float:
@@ -40,8 +48,7 @@ def execute(path: Path, timeout: int = 300) -> float:
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
-    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
-    notebook.metadata.pop("jupytext", None)  # left by authoring tools
+    stamp(notebook)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
     nbformat.write(notebook, path)

@@ -50,6 +50,10 @@ JQUERY_URL = "assets/jquery.min.js"
 # The slide's size in CSS pixels before reveal.js scales it to the screen (16:10).
 SLIDE_SIZE = ("1280", "800")
 
+# RISE's settings, which every notebook carries in its metadata (JupyterLab's RISE reads them
+# there): a slide taller than the screen scrolls; RISE's default cuts it off at the bottom.
+RISE = {"scroll": True}
+
 # node_modules/<source> is copied to assets/<destination>.
 ASSETS = {
     "reveal.js/dist": "reveal.js/dist",
@@ -160,7 +164,7 @@ def exporter():
     options.reveal_theme = "white"  # local fonts; the default theme imports Google Fonts
     options.reveal_number = "c/t"  # "12/40" in the corner: where we are in the deck
     options.reveal_width, options.reveal_height = SLIDE_SIZE
-    options.reveal_scroll = True  # a slide taller than the screen scrolls instead of being cut
+    options.reveal_scroll = RISE["scroll"]  # as in RISE: a slide taller than the screen scrolls
     options.embed_images = True  # markdown images travel inside the deck
     options.exclude_input_prompt = True  # "In [3]:" only takes room on a slide
     options.exclude_output_prompt = True
