@@ -167,11 +167,13 @@ def test_a_step_on_64_rows_costs_several_times_less_than_a_step_on_all_of_them(r
     assert full > 3 * mini
 
 
-def test_forty_training_rows_overfit_while_all_the_rows_do_not(rows, runs):
+def test_forty_training_rows_overfit_in_a_two_step_band_while_all_the_rows_do_not(rows, runs):
     Y, validation = one_hot(rows.y_train), (rows.X_val, one_hot(rows.y_val))
     few = gradient_descent(init_params(), rows.X_train[:40], Y[:40], epochs=2000, validation=validation)
     lowest = int(np.argmin(few.held_out))
     assert few.losses[-1] < 0.05 and lowest < 200 and few.held_out[-1] > 2 * few.held_out[lowest]
+    late = np.diff(few.held_out[1000:1100])         # the band: up, down, up, ... at every step
+    assert np.all(np.sign(late[1:]) != np.sign(late[:-1]))
     everything = runs[0.5]
     assert everything.held_out[-1] <= 1.2 * everything.losses[-1]
     assert everything.held_out[-1] < everything.held_out[250]          # still falling in the second half
