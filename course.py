@@ -190,7 +190,7 @@ class Course:
 
     def check(self, extra) -> list[Step]:
         return self.lint(extra, keep_going=True) + [
-            self.run_python("-m", "pytest", "tests", "-m", "not browser", *extra)]
+            self.run_python("-m", "pytest", "tests", "-m", "not browser and not notebooks", *extra)]
 
     def test(self, extra) -> list[Step]:
         return self.lint(extra, keep_going=True) + [self.run_python("-m", "pytest", *extra)]

@@ -121,7 +121,7 @@ def test_check_runs_the_unit_tests_without_notebooks_or_browser_and_test_runs_ev
     test = plan("linux", "test")[-2:]
     lint = [".venv/bin/python", "-m", "ruff", "check", "src", "tests", "conftest.py", "course.py"]
     assert [step.argv for step in check] == [lint, [".venv/bin/python", "-m", "pytest", "tests",
-                                                    "-m", "not browser"]]
+                                                    "-m", "not browser and not notebooks"]]
     assert [step.argv for step in test] == [lint, [".venv/bin/python", "-m", "pytest"]]
     assert check[0].keep_going and test[0].keep_going and not test[1].keep_going
 

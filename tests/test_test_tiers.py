@@ -81,6 +81,7 @@ def empty_path(tmp_path_factory) -> str:
     return str(tmp_path_factory.mktemp("no-programs"))
 
 
+@pytest.mark.notebooks
 def test_without_dot_or_a_browser_each_is_skipped_with_one_line_that_says_how_to_install_it(
         project, empty_path):
     run = pytest_run(project, empty_path)
@@ -101,6 +102,7 @@ def test_the_skip_reason_names_every_install_command_the_course_gives():
     assert {"apt-get install graphviz", "brew install graphviz", "winget install graphviz"} <= set(commands)
 
 
+@pytest.mark.notebooks
 def test_tests_require_turns_those_skips_into_failures(project, empty_path):
     run = pytest_run(project, empty_path, TESTS_REQUIRE="dot,browser")
     assert run.returncode == 1
@@ -110,6 +112,7 @@ def test_tests_require_turns_those_skips_into_failures(project, empty_path):
 
 
 
+@pytest.mark.notebooks
 @pytest.mark.skipif(sys.platform == "win32", reason="the stand-in dot is a shell script")
 def test_where_dot_is_installed_the_cell_is_compared(project, tmp_path):
     bin_dir = tmp_path / "bin"
