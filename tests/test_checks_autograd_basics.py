@@ -59,6 +59,28 @@ def test_derivative_written_with_math_works_on_one_number_only_and_is_told_why_i
     assert "raised TypeError" in text and "whole array of x at once" in text and "not math" in text
 
 
+def test_a_derivative_that_changes_its_array_in_place_is_told_and_leaves_the_check_intact(capsys):
+    def d_tanh(x):
+        x *= 2                      # right values for the x it got, but it writes into the caller's x
+        return 1 - anp.tanh(x / 2) ** 2
+    text = failure(check_derivative, anp.tanh, d_tanh)
+    assert "changed the array x it was given" in text and "`x = 2 * x`" in text
+    check_derivative(anp.tanh, lambda x: 1 - anp.tanh(x) ** 2)     # the next answer is judged as usual
+    check_function_h(h)
+    assert capsys.readouterr().out.count("✓") == 2
+
+
+@pytest.mark.parametrize("wrong, where", [
+    (lambda x: anp.log(x - 2) + anp.cos(x) ** 2, "h(x) is nan at x = -1.5"),
+    (lambda x: anp.log(2 + x) + anp.cos(x) ** 2 / (x - x), "h(x) is "),
+], ids=["log of a negative number", "division by zero"])
+def test_an_h_that_is_undefined_somewhere_is_told_where_not_that_numbers_and_arrays_differ(wrong, where):
+    wrong.__name__ = "h"
+    text = failure(check_function_h, wrong)
+    assert text.startswith(f"✗ {where}") and "log or a square root of a negative number" in text
+    assert "inside an array" not in text
+
+
 @pytest.mark.parametrize("wrong, words", [
     (lambda x: (1 - anp.tanh(x) ** 2)[:, None], "returned shape (41, 1); expected (41,)"),
     (lambda x: anp.stack([x, x]), "returned shape (2, 41); expected (41,)"),

@@ -334,7 +334,22 @@ def test_a_stub_inside_the_called_function_is_named_as_the_one_not_written():
 def test_a_not_implemented_error_from_a_library_is_not_blamed_on_a_function_of_the_attendee():
     import logging
     text = call_failure(lambda record: logging.Handler().emit(record), None, name="f")
-    assert text.startswith("✗ f is not written yet.") and "calls emit" not in text
+    assert text.startswith("✗ your f raised NotImplementedError: emit must be implemented")
+    assert "not written yet" not in text and "calls emit" not in text
+
+
+def test_autograd_that_cannot_differentiate_a_function_is_not_an_unfinished_exercise():
+    import autograd
+    import autograd.numpy as anp
+
+    from demystify.checks.unfinished import Waiting, message
+    with pytest.raises(NotImplementedError) as raised:
+        autograd.grad(lambda x: anp.average(x ** 2))(anp.ones(3))
+    assert message(raised.value, Waiting({}, {})) is None     # IPython shows autograd's own error
+    text = call_failure(autograd.grad(lambda x: anp.average(x ** 2)), anp.ones(3), name="loss_grad",
+                        hint="use np.mean")
+    assert text.startswith("✗ your loss_grad raised NotImplementedError: VJP of average")
+    assert text.endswith("use np.mean") and "not written yet" not in text
 
 
 def test_otherwise_is_shown_only_where_no_mistake_is_named():

@@ -175,7 +175,12 @@ def _on_grid(fn: Callable, xs: np.ndarray, name: str) -> np.ndarray:
     """fn at every x of the array xs, called once with the whole array (as the plots do), and
     at a few single numbers: a function of x works on both, and gives one value per x."""
     signature = f"{name}(x)"
-    values = call(fn, xs, name=name, signature=signature, hint=_type_hint)
+    given = xs.copy()                     # the attendee's function gets its own copy
+    values = call(fn, given, name=name, signature=signature, hint=_type_hint)
+    if not np.array_equal(given, xs):
+        fail(f"{name} changed the array x it was given (an in-place operation such as "
+             "`x *= 2` or `x[...] = ...` writes into the caller's array).",
+             "Compute a new array instead: `x = 2 * x`, not `x *= 2`.")
     returned = f"{name}(x) for an array x of shape {xs.shape} returned"
     if values is None:
         fail(f"{returned} None; expected an array of shape {xs.shape}.",
@@ -185,6 +190,12 @@ def _on_grid(fn: Callable, xs: np.ndarray, name: str) -> np.ndarray:
         fail(f"{returned} shape {values.shape}; expected {xs.shape}, one value per x.",
              f"{name} works entry by entry: give it an array, it gives back an array of the "
              "same shape (no sum, no mean, no reshape).")
+    undefined = ~np.isfinite(values)
+    if undefined.any():
+        fail(f"{name}(x) is {values[undefined][0]} at x = {xs[undefined][0]:.4g} "
+             f"({undefined.sum()} of the {xs.size} points from {xs[0]:.4g} to {xs[-1]:.4g}).",
+             "Is there a log or a square root of a negative number, or a division by zero? "
+             f"{name} must be defined at every one of these points.")
     for k in (0, len(xs) // 2, len(xs) - 1):
         x = float(xs[k])
         single = _one_number(call(fn, x, name=name, signature=signature, hint=(

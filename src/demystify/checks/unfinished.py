@@ -18,6 +18,7 @@ import functools
 from typing import NamedTuple
 
 from demystify.course import ROOT, SOLUTIONS
+from demystify.checks.core import raised_by_a_library
 
 
 class Waiting(NamedTuple):
@@ -53,7 +54,7 @@ def message(error: BaseException, waiting: Waiting) -> str | None:
     if isinstance(error, NameError) and getattr(error, "name", None) in names:
         return (f"✗ Finish {exercises(names[error.name])} first: `{error.name}` is made from "
                 f"{'it' if len(names[error.name]) == 1 else 'them'} (then run this cell again).")
-    if isinstance(error, NotImplementedError):
+    if isinstance(error, NotImplementedError) and not raised_by_a_library(error):
         stub = _raised_in(error)          # the function whose stub raised, or None at a cell's top
         number = nudges.get(str(error))   # a stub's nudge names its exercise
         if number is None and stub is not None and len(names.get(stub.split(".")[-1], ())) == 1:
