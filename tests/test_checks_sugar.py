@@ -398,6 +398,19 @@ def test_transposed_weights_are_named():
     assert "that is (n_in, n_out)" in failure(check_linear, broken, Parameter)
 
 
+def test_weights_transposed_in_the_he_branch_only_are_named_without_a_traceback():
+    def he_transposed(self, n_in, n_out, rng, init="xavier"):
+        if init == "he":
+            W = rng.normal(0.0, np.sqrt(2 / n_in), (n_out, n_in))
+        elif init == "xavier":
+            W = rng.normal(0.0, np.sqrt(2 / (n_in + n_out)), (n_in, n_out))
+        else:
+            raise ValueError(init)
+        self.W, self.b = Parameter(W), Parameter(np.zeros(n_out))
+    text = failure(check_linear, linear_with(__init__=he_transposed), Parameter)
+    assert text.startswith("✗ Linear(3, 4, rng, init='he').W has shape (4, 3); expected (3, 4)")
+
+
 def test_column_bias_and_nonzero_bias_are_named():
     column = linear_with(__init__=init_with(right_std, bias=lambda n: np.zeros((1, n))))
     assert "expected (4,), one per output" in failure(check_linear, column, Parameter)

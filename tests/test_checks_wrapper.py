@@ -89,6 +89,20 @@ def test_wrap_that_keeps_constants_as_numbers_is_told_to_make_leaves():
     assert "recorded the constant as a float, not a Node" in text and "as_node" in text
 
 
+def test_wrap_that_drops_constants_from_the_parents_is_told_to_make_leaves():
+    Node = make_node_class()
+
+    def wrap(numpy_function):
+        def recorded(*inputs, **kwargs):
+            values = [x.value if isinstance(x, Node) else x for x in inputs]
+            parents = [x for x in inputs if isinstance(x, Node)]
+            return Node(numpy_function(*values, **kwargs), numpy_function, parents, kwargs)
+        return recorded
+    text = failure(check_wrap, wrap, Node)
+    assert text.startswith("✗ wrap(np.subtract)(a, 2.0) recorded 1 parent(s); expected 2")
+    assert "as_node" in text
+
+
 def test_wrap_that_reverses_the_parents_is_named():
     Node = make_node_class()
     right = make_wrap(Node)

@@ -27,7 +27,7 @@ import numpy as np
 from demystify.reference import xavier_std
 
 from .core import _described as described
-from .core import call, expect_array, expect_class, expect_true, fail, passed
+from .core import answers_in_a_sentence, call, expect_array, expect_class, expect_true, fail, passed
 from .unfinished import explain_unfinished
 
 NOTEBOOK = "16-syntactic-sugar-exercises"   # the exercise notebook these checks serve
@@ -203,6 +203,7 @@ def _expect_only_parameters(found: list, Parameter, what: str) -> None:
          "Keep only the items that are Parameters (isinstance(item, Parameter)).")
 
 
+@answers_in_a_sentence
 def check_parameters(Module, Parameter) -> None:
     """Module.parameters() must list every Parameter: own, of sub-modules, in lists and tuples."""
     Module = expect_class(Module, "Module", PARAMETERS_USAGE)
@@ -344,6 +345,9 @@ def _expect_draws(Linear, Parameter, init: str | None, seed: int) -> None:
     kind = init or XAVIER
     layer, how = _linear(Linear, 3, 4, np.random.default_rng(seed), init)
     W, _ = _weights(layer, how, Parameter)
+    if W.shape != (3, 4):
+        fail(f"{how}.W has shape {W.shape}; expected (3, 4), that is (n_in, n_out).",
+             "Every init draws the same shape: rng.normal(0.0, std, (n_in, n_out)).")
     std = _std(3, 4, kind)
     if np.allclose(W, np.random.default_rng(seed).normal(0.0, std, (3, 4))):
         return
@@ -407,6 +411,7 @@ def _expect_traceable(layer, how: str, X: np.ndarray) -> None:
              "backward pass swaps in traced values), not with copies kept from __init__.")
 
 
+@answers_in_a_sentence
 def check_linear(Linear, Parameter) -> None:
     """Linear(n_in, n_out, rng, init) must hold W (n_in, n_out) and b (n_out,) and compute X @ W + b."""
     Linear = expect_class(Linear, "Linear", LINEAR_USAGE)
@@ -506,6 +511,7 @@ def _run(model, x, how: str, hint=None) -> np.ndarray:
     return array
 
 
+@answers_in_a_sentence
 def check_sequential(Sequential, Module, Parameter) -> None:
     """Sequential(*layers)(X) must apply the layers first to last; its parameters are theirs."""
     Sequential = expect_class(Sequential, "Sequential", SEQUENTIAL_USAGE)
@@ -618,6 +624,7 @@ def _check_sgd_run(SGD, Parameter, lr: float, steps: int) -> None:
             total[i] = total[i] - lr * g
 
 
+@answers_in_a_sentence
 def check_sgd(SGD, Parameter) -> None:
     """SGD(parameters, lr).step() must set every value to value - lr * grad."""
     SGD = expect_class(SGD, "SGD", "check_sgd(SGD, Parameter)")
@@ -711,6 +718,7 @@ def _check_momentum_run(Momentum, Parameter, lr: float, alpha: float) -> None:
                                     "[np.zeros_like(p.value) for p in parameters].")
 
 
+@answers_in_a_sentence
 def check_momentum(Momentum, Parameter) -> None:
     """Momentum(parameters, lr, alpha).step(): v = alpha * v + lr * grad; value = value - v."""
     Momentum = expect_class(Momentum, "Momentum", "check_momentum(Momentum, Parameter)")

@@ -123,7 +123,13 @@ def check_wrap(wrap, Node) -> None:
     out = call(subtract, a, 2.0, name="wrap(np.subtract)(a, 2.0)", signature=RECORDED,
                hint=_graph_hint, returns=_node(Node))
     expect_array(out.value, A - 2.0, "the value of wrap(np.subtract)(a, 2.0)")
-    constant = tuple(out.parents)[1]
+    recorded = tuple(out.parents)
+    if len(recorded) != 2:
+        fail(f"wrap(np.subtract)(a, 2.0) recorded {len(recorded)} parent(s); expected 2, the node "
+             "a and a leaf for the constant 2.0.",
+             "Turn every input into a Node with as_node(x), constants included: a constant "
+             "becomes a leaf, and the node keeps one parent per input.")
+    constant = recorded[1]
     if not isinstance(constant, Node):
         fail(f"wrap(np.subtract)(a, 2.0) recorded the constant as a {type(constant).__name__}, "
              "not a Node.", "Every parent must be a Node: turn each input into one with "
