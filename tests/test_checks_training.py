@@ -295,6 +295,15 @@ def test_loop_that_returns_pairs_of_parameters_is_told_to_return_one_flat_list()
     assert "one flat list of 6 arrays" in failure(check_train, pairs)
 
 
+def test_loop_that_records_each_loss_in_a_list_of_its_own_is_told_the_shape_not_the_count():
+    def column(params, X, Y, lr=0.5, steps=500):
+        trained, losses = train(params, X, Y, lr, steps)
+        return trained, [[value] for value in losses]
+    text = failure(check_train, column)
+    assert "returned its losses with shape (" in text and ", 1); expected a flat list" in text
+    assert "recorded" not in text
+
+
 def test_loop_with_renamed_arguments_is_told_how_the_notebook_calls_it():
     def renamed(params, X, Y, learning_rate=0.5, n_steps=500):
         return train(params, X, Y, learning_rate, n_steps)

@@ -224,6 +224,11 @@ def _trained_and_losses(result, sizes, steps) -> tuple[list[np.ndarray], np.ndar
              "Return them in this order: `return params, losses`.")
     trained = expect_params(first, sizes, "train returned, as params,")
     losses = expect_numbers(second, "train returned, as losses,", f"a list of {steps} numbers")
+    if losses.size == steps and losses.shape != (steps,):
+        fail(f"train(..., steps={steps}) returned its losses with shape {losses.shape}; "
+             f"expected a flat list of {steps} numbers, shape ({steps},).",
+             "Append the loss itself, one number per step (`losses.append(loss(...))`), not a "
+             "list or a row holding it.")
     expect_true(losses.shape == (steps,),
                 f"train(..., steps={steps}) recorded {losses.size} losses; expected {steps}, "
                 "one per step.",
