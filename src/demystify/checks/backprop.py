@@ -651,6 +651,13 @@ def check_grad(grad, wnp) -> None:
         expect_array(again, expected, f"{what}, called a second time,", mistakes=[
             (2 * expected, "The second call added to the first one's gradients: keep them in "
                            "a dict made for each call, not in the nodes.")])
+        X2, Y2 = 0.5 - X, Y + 0.25                  # a call at other values
+        elsewhere = call(gradient, X2, Y2, name="grad", signature="grad(fun, argnum)(*args)",
+                         hint=_grad_hint(f"{what}, at other values"))
+        expect_array(elsewhere, autograd_grad(theirs, argnum)(X2, Y2),
+                     f"{what}, called at other values of x and y,", mistakes=[
+            (expected, "That is the gradient at the first call's values: make the leaf Node "
+                       "from args[argnum] on every call, not once.")])
 
     unused = "grad(f, argnum=0)(x, y), for f(x, y) = sum(tanh(y)) that does not use x"
     gradient = _gradient_function(grad, lambda x, y: wnp.sum(wnp.tanh(y)), 0, unused)
@@ -659,5 +666,5 @@ def check_grad(grad, wnp) -> None:
                       "np.zeros_like(x.value) when grads has no entry for it.")
     expect_array(zeros, np.zeros_like(X), "grad of a function that does not use x", mistakes=[],
                  shape_hint="The gradient has the shape of x: zeros when x is not used.")
-    passed("grad matches autograd for each argument, twice in a row, and gives zeros for an "
-           "unused argument.")
+    passed("grad matches autograd for each argument, twice in a row and at other values, and "
+           "gives zeros for an unused argument.")
