@@ -634,7 +634,56 @@ def test_a_forward_walk_that_takes_missing_gradients_as_zero_is_named(table):
             for parent, make in zip(node.parents, table[node.fun], strict=True):
                 grads[parent] = grads.get(parent, 0) + make(node.value, *values, **node.kwargs)(g)
         return grads
-    assert "Nothing reached x: the walk went forwards" in failure(check_backward, backward, Node)
+    assert "Nothing reached x. Either the walk went forwards" in failure(check_backward, backward, Node)
+
+
+def test_a_walk_that_starts_from_a_zero_gradient_is_told_both_possible_causes(table):
+    Node, _ = node_class_that_prints_its_operation()
+
+    def backward(output):
+        grads = {output: np.zeros_like(output.value)}
+        for node in reversed(topological_order(output)):
+            if node.fun is None:
+                continue
+            values = [p.value for p in node.parents]
+            for parent, make in zip(node.parents, table[node.fun], strict=True):
+                grads[parent] = grads.get(parent, 0) + make(node.value, *values, **node.kwargs)(grads[node])
+        return grads
+    text = failure(check_backward, backward, Node)
+    assert "started from a gradient of zero" in text and "np.ones_like(output.value)" in text
+
+
+def test_a_walk_that_does_not_skip_the_leaves_is_told_to_skip_them(table):
+    Node, _ = node_class_that_prints_its_operation()
+
+    def backward(output):
+        grads = {output: np.ones_like(output.value)}
+        for node in reversed(topological_order(output)):
+            values = [p.value for p in node.parents]
+            for parent, make in zip(node.parents, table[node.fun], strict=True):
+                grads[parent] = grads.get(parent, 0) + make(node.value, *values, **node.kwargs)(grads[node])
+        return grads
+    text = failure(check_backward, backward, Node)
+    assert "KeyError: None" in text and "skip the leaves" in text and "before any gradient" not in text
+
+
+def test_a_walk_whose_error_for_an_unknown_operation_does_not_name_it_is_told_so(table):
+    Node, _ = node_class_that_prints_its_operation()
+
+    def backward(output):
+        grads = {output: np.ones_like(output.value)}
+        for node in reversed(topological_order(output)):
+            if node.fun is None:
+                continue
+            if node.fun not in table:
+                raise NotImplementedError("this operation has no VJP yet")
+            values = [p.value for p in node.parents]
+            for parent, make in zip(node.parents, table[node.fun], strict=True):
+                grads[parent] = grads.get(parent, 0) + make(node.value, *values, **node.kwargs)(grads[node])
+        return grads
+    text = failure(check_backward, backward, Node)
+    assert text.startswith("✗ backward stopped on np.sin, which has no VJP, but its error does "
+                           "not name it: NotImplementedError: this operation has no VJP yet")
 
 
 # --- garbage: a sentence, never a traceback -------------------------------------------------

@@ -462,6 +462,9 @@ def _walk_hint(what: str):
         if isinstance(error, RecursionError):
             return (f"It hit Python's recursion limit{what}: a recursive walk needs one nested "
                     f"call per node on the way down. Loop instead: {ORDER}.")
+        if isinstance(error, KeyError) and error.args == (None,):
+            return ("A leaf has no function (its fun is None), so it has no VJPs: skip the "
+                    "leaves in the walk, they have nothing to pass on.")
         if isinstance(error, KeyError):
             return ("The walk reached a node before any gradient did: every node must come after "
                     f"all the nodes computed from it. Walk {ORDER}.")
@@ -529,9 +532,9 @@ def check_backward(backward, Node) -> None:
          "each: zip(node.parents, VJPS[node.fun]), without removing repeated parents."),
         (wrong["breadth"], "A node was passed on before all its children had sent their "
          f"shares: breadth-first is not a topological order. Walk {ORDER}."),
-        (wrong["forward"], "Nothing reached x: the walk went forwards, so each node passed its "
-         "gradient on before it had received it. Start from the output: walk "
-         f"{ORDER}."),
+        (wrong["forward"], "Nothing reached x. Either the walk went forwards, so each node "
+         f"passed its gradient on before it had received it (walk {ORDER}), or it started from "
+         "a gradient of zero (start from grads = {output: np.ones_like(output.value)})."),
     ], shape_hint="Every gradient has the shape of its node.")
 
     # each node once: count how often the walk looks at each node's parents
@@ -573,8 +576,8 @@ def check_backward(backward, Node) -> None:
              "silently dropped a path from the gradient.",
              "Unknown operations must fail loudly (the original workshop's worst bug was "
              "dropping them): raise an error that names node.op when node.fun is not in VJPS.")
-    expect_true("sin" in str(outcome), f"backward raised {type(outcome).__name__}: {outcome!s} "
-                "for np.sin, which has no VJP; the message should name the function.",
+    expect_true("sin" in str(outcome), "backward stopped on np.sin, which has no VJP, but its "
+                f"error does not name it: {type(outcome).__name__}: {outcome!s}",
                 "For example: raise NotImplementedError(f\"no VJP for {node.op}: add a "
                 "defvjp line to the table\")")
     passed("backward visits each node once, after every node computed from it, adds up the "
