@@ -267,6 +267,28 @@ def recurses_into_itself(self):
     return found
 
 
+def method_not_called(self):
+    found = []
+    for attribute in vars(self).values():
+        for item in items_of(attribute):
+            if isinstance(item, Parameter):
+                found.append(item)
+            elif isinstance(item, Module):
+                found += item.parameters             # the brackets forgotten
+    return found
+
+
+def module_extended(self):
+    found = []
+    for attribute in vars(self).values():
+        for item in items_of(attribute):
+            if isinstance(item, Parameter):
+                found.append(item)
+            elif isinstance(item, Module):
+                found.extend(item)                   # the module, not its parameters()
+    return found
+
+
 def remembered(self, found=[]):             # noqa: B006  (the slip under test)
     found.extend(Module.parameters(self))
     return found
@@ -285,6 +307,8 @@ def remembered(self, found=[]):             # noqa: B006  (the slip under test)
     (copies, "does not hold"),
     (recurses_into_itself, "not self.parameters()"),
     (remembered, "more than once"),
+    (method_not_called, "Call the method: item.parameters(), with the brackets."),
+    (module_extended, "add what its parameters() returns, not the module itself"),
     (lambda self: None, "forget to `return`"),
     (lambda self: [], "empty list"),
     (lambda self: {p: None for p in Module.parameters(self)}, "returned a dict"),

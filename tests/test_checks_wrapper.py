@@ -365,7 +365,8 @@ def replay_with(mode):
     """The solution of exercise 4, or one of the typical wrong replays."""
     def wrong(output, new_values):
         values = {}
-        for node in topological_order(output):
+        order = topological_order(output)
+        for node in reversed(order) if mode == "reversed" else order:
             if node.fun is None:
                 values[node] = new_values[node] if mode == "every leaf" else new_values.get(node, node.value)
                 continue
@@ -385,6 +386,7 @@ def replay_with(mode):
     ("stale", "not from parent.value"),
     ("writes", "replay changed the recorded value of"),
     ("every leaf", "new_values.get(node, node.value)"),
+    ("reversed", "not reversed: that is the backward walk's order"),
 ])
 def test_each_typical_wrong_replay_is_named(solution, mode, message):
     assert message in failure(check_replay, replay_with(mode), solution.Node)

@@ -153,8 +153,11 @@ def _parameters_hint(error: BaseException) -> str | None:
                 "Module, call that item's parameters(), not self.parameters().")
     if isinstance(error, AttributeError) and "parameters" in str(error):
         return "Call parameters() only on items that are Modules: isinstance(item, Module)."
+    if isinstance(error, TypeError) and "'method' object is not iterable" in str(error):
+        return "Call the method: item.parameters(), with the brackets."
     if isinstance(error, TypeError) and "iterable" in str(error):
-        return "Look inside an attribute only when it is a list or a tuple."
+        return ("Look inside an attribute only when it is a list or a tuple, and for a Module "
+                "add what its parameters() returns, not the module itself.")
     return None
 
 

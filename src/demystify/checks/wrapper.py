@@ -394,6 +394,10 @@ def _replay_hint(what: str):
         if isinstance(error, RecursionError):
             return (f"It hit Python's recursion limit{what}: walk topological_order(output) with a "
                     "loop instead of recursing into the parents.")
+        if isinstance(error, KeyError) and getattr(error.args[0] if error.args else None,
+                                                   "fun", None) is not None:
+            return ("A node was computed before its parents: replay in topological_order(output), "
+                    "parents first (not reversed: that is the backward walk's order).")
         if isinstance(error, KeyError):
             return ("A leaf that is not in new_values keeps its recorded value (the constant 2, "
                     "for example): look it up with new_values.get(node, node.value).")
