@@ -54,8 +54,13 @@ def flat_draw_reshaped(sizes, rng):
     return tuple(params)
 
 
-@pytest.mark.parametrize("right", [standard_normal_times_sigma, flat_draw_reshaped],
-                         ids=["standard normal times sigma", "flat draw reshaped, a tuple"])
+def float32_weights(sizes, rng):
+    return [p.astype(np.float32) for p in init_params(sizes, rng)]
+
+
+@pytest.mark.parametrize("right", [standard_normal_times_sigma, flat_draw_reshaped, float32_weights],
+                         ids=["standard normal times sigma", "flat draw reshaped, a tuple",
+                              "the recipe in float32"])
 def test_every_way_of_drawing_the_recipe_passes(right):
     check_init_params(right)
 
@@ -123,8 +128,10 @@ def test_init_forward_and_predict_checks_work_for_any_network(sizes, capsys):
     (lambda s, rng: dict(zip("abcdef", init_params(s, rng), strict=False)),
      "returned a dict; expected a list of 6 arrays [W1, b1, W2, b2"),
     (lambda s, rng: None, "forget to `return`"),
+    (lambda s, rng: init_params(s, rng, std=lambda i, o: np.sqrt(2 // (i + o))),
+     "made every weight 0"),
 ], ids=["1/sqrt", "variance", "He", "unscaled", "transposed draw", "random biases",
-        "transposed shapes", "column biases", "no biases", "dict", "no return"])
+        "transposed shapes", "column biases", "no biases", "dict", "no return", "integer division"])
 def test_init_mistakes_are_named(wrong, message):
     assert message in failure(check_init_params, wrong)
 

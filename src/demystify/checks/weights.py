@@ -62,8 +62,12 @@ def _init_mistakes(sizes, seed) -> list[tuple[list[np.ndarray], str]]:
     ]
 
 
+# Draws equal to this relative precision are the same draws (float32 weights included).
+RTOL = 1e-6
+
+
 def _same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
-    return all(np.allclose(p, q, rtol=1e-12, atol=0) for p, q in zip(a, b, strict=True))
+    return all(np.allclose(p, q, rtol=RTOL, atol=0) for p, q in zip(a, b, strict=True))
 
 
 def _drawn(init_params: Callable, sizes: tuple, seed: int) -> list[np.ndarray]:
@@ -87,6 +91,10 @@ def _explain_draws(init_params: Callable, sizes: tuple, seed: int, params) -> No
         fail(f"Called twice with the same seed, {how} gave two different networks.",
              "Draw from the rng you are given (rng.normal), not from numpy's global generator "
              "(np.random.normal or np.random.randn): then one seed always makes one network.")
+    if all(not np.any(p) for p in params):
+        fail("init_params made every weight 0: a network whose weights are all 0 gives every "
+             "neuron of a layer the same output, and they never learn to differ.",
+             "Is the standard deviation 0? In Python 3, 2 // 33 is 0: use 2 / (n_in + n_out).")
     if _same(params, _drawn(init_params, sizes, seed + 1)):
         fail(f"init_params gave the same network for two different generators (seeds {seed} "
              f"and {seed + 1}): it does not draw from its rng.",
@@ -95,10 +103,10 @@ def _explain_draws(init_params: Callable, sizes: tuple, seed: int, params) -> No
     mistakes = _init_mistakes(sizes, seed)
     for k, (name, got, want) in enumerate(zip(parameter_names(sizes), params, expected,
                                               strict=True)):
-        if not name.startswith("W") or np.allclose(got, want, rtol=1e-12, atol=0):
+        if not name.startswith("W") or np.allclose(got, want, rtol=RTOL, atol=0):
             continue
         for wrong, hint in mistakes:
-            if np.allclose(got, wrong[k], rtol=1e-12, atol=0):
+            if np.allclose(got, wrong[k], rtol=RTOL, atol=0):
                 fail(f"{name} does not have the Xavier scale.", hint)
         n_in, n_out = want.shape
         std = xavier_std(n_in, n_out)
