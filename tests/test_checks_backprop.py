@@ -637,51 +637,39 @@ def test_a_forward_walk_that_takes_missing_gradients_as_zero_is_named(table):
     assert "Nothing reached x. Either the walk went forwards" in failure(check_backward, backward, Node)
 
 
-def test_a_walk_that_starts_from_a_zero_gradient_is_told_both_possible_causes(table):
-    Node, _ = node_class_that_prints_its_operation()
-
+def walk_with(table, seed=np.ones_like, skip_leaves=True, unknown=None):
+    """A reversed-topological walk with one slip: another seed, leaves not skipped, or
+    ``unknown`` raised for an operation the table lacks."""
     def backward(output):
-        grads = {output: np.zeros_like(output.value)}
+        grads = {output: seed(output.value)}
         for node in reversed(topological_order(output)):
-            if node.fun is None:
+            if node.fun is None and skip_leaves:
                 continue
+            if unknown is not None and node.fun is not None and node.fun not in table:
+                raise unknown
             values = [p.value for p in node.parents]
             for parent, make in zip(node.parents, table[node.fun], strict=True):
                 grads[parent] = grads.get(parent, 0) + make(node.value, *values, **node.kwargs)(grads[node])
         return grads
-    text = failure(check_backward, backward, Node)
+    return backward
+
+
+def test_a_walk_that_starts_from_a_zero_gradient_is_told_both_possible_causes(table):
+    Node, _ = node_class_that_prints_its_operation()
+    text = failure(check_backward, walk_with(table, seed=np.zeros_like), Node)
     assert "started from a gradient of zero" in text and "np.ones_like(output.value)" in text
 
 
 def test_a_walk_that_does_not_skip_the_leaves_is_told_to_skip_them(table):
     Node, _ = node_class_that_prints_its_operation()
-
-    def backward(output):
-        grads = {output: np.ones_like(output.value)}
-        for node in reversed(topological_order(output)):
-            values = [p.value for p in node.parents]
-            for parent, make in zip(node.parents, table[node.fun], strict=True):
-                grads[parent] = grads.get(parent, 0) + make(node.value, *values, **node.kwargs)(grads[node])
-        return grads
-    text = failure(check_backward, backward, Node)
+    text = failure(check_backward, walk_with(table, skip_leaves=False), Node)
     assert "KeyError: None" in text and "skip the leaves" in text and "before any gradient" not in text
 
 
 def test_a_walk_whose_error_for_an_unknown_operation_does_not_name_it_is_told_so(table):
     Node, _ = node_class_that_prints_its_operation()
-
-    def backward(output):
-        grads = {output: np.ones_like(output.value)}
-        for node in reversed(topological_order(output)):
-            if node.fun is None:
-                continue
-            if node.fun not in table:
-                raise NotImplementedError("this operation has no VJP yet")
-            values = [p.value for p in node.parents]
-            for parent, make in zip(node.parents, table[node.fun], strict=True):
-                grads[parent] = grads.get(parent, 0) + make(node.value, *values, **node.kwargs)(grads[node])
-        return grads
-    text = failure(check_backward, backward, Node)
+    unnamed = NotImplementedError("this operation has no VJP yet")
+    text = failure(check_backward, walk_with(table, unknown=unnamed), Node)
     assert text.startswith("✗ backward stopped on np.sin, which has no VJP, but its error does "
                            "not name it: NotImplementedError: this operation has no VJP yet")
 
