@@ -237,15 +237,28 @@ def modules_not_expanded(self):
     return [v for v in vars(self).values() if isinstance(v, (Parameter, Module))]
 
 
-def sub_lists_appended(self):
-    found = []
-    for attribute in vars(self).values():
-        for item in items_of(attribute):
-            if isinstance(item, Parameter):
-                found.append(item)
-            elif isinstance(item, Module):
-                found.append(item.parameters())
-    return found
+def with_module_slip(add_module):
+    """The right parameters() but for what it does with a sub-module: add_module(found, module, self)."""
+    def parameters(self):
+        found = []
+        for attribute in vars(self).values():
+            for item in items_of(attribute):
+                if isinstance(item, Parameter):
+                    found.append(item)
+                elif isinstance(item, Module):
+                    add_module(found, item, self)
+        return found
+    return parameters
+
+
+def _add_brackets_forgotten(found, module, self):
+    found += module.parameters                       # the brackets forgotten
+
+
+sub_lists_appended = with_module_slip(lambda found, module, self: found.append(module.parameters()))
+recurses_into_itself = with_module_slip(lambda found, module, self: found.extend(self.parameters()))
+method_not_called = with_module_slip(_add_brackets_forgotten)
+module_extended = with_module_slip(lambda found, module, self: found.extend(module))  # not its parameters()
 
 
 def as_a_generator(self):
@@ -254,39 +267,6 @@ def as_a_generator(self):
 
 def copies(self):
     return [Parameter(p.value) for p in Module.parameters(self)]
-
-
-def recurses_into_itself(self):
-    found = []
-    for attribute in vars(self).values():
-        for item in items_of(attribute):
-            if isinstance(item, Parameter):
-                found.append(item)
-            elif isinstance(item, Module):
-                found.extend(self.parameters())
-    return found
-
-
-def method_not_called(self):
-    found = []
-    for attribute in vars(self).values():
-        for item in items_of(attribute):
-            if isinstance(item, Parameter):
-                found.append(item)
-            elif isinstance(item, Module):
-                found += item.parameters             # the brackets forgotten
-    return found
-
-
-def module_extended(self):
-    found = []
-    for attribute in vars(self).values():
-        for item in items_of(attribute):
-            if isinstance(item, Parameter):
-                found.append(item)
-            elif isinstance(item, Module):
-                found.extend(item)                   # the module, not its parameters()
-    return found
 
 
 def remembered(self, found=[]):             # noqa: B006  (the slip under test)

@@ -455,12 +455,18 @@ from garbage import answers, is_refused  # noqa: E402
 GARBAGE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@GARBAGE
-@given(answer=answers())
-def test_every_check_answers_garbage_in_place_of_the_attendees_code_with_a_sentence(answer):
+def working_graph():
+    """A right Node class with its wnp and operators, for checks given garbage elsewhere."""
     Node = make_node_class()
     wnp = make_wnp(make_wrap(Node))
     install_operators(Node, wnp)
+    return Node, wnp
+
+
+@GARBAGE
+@given(answer=answers())
+def test_every_check_answers_garbage_in_place_of_the_attendees_code_with_a_sentence(answer):
+    Node, wnp = working_graph()
     for check, args in [(check_wrap, (answer, Node)), (check_loss, (answer, Node)),
                         (check_replay, (answer, Node))]:
         is_refused(check, *args)
@@ -469,9 +475,7 @@ def test_every_check_answers_garbage_in_place_of_the_attendees_code_with_a_sente
 @GARBAGE
 @given(node_class=answers())
 def test_every_check_answers_garbage_in_place_of_the_node_class_with_a_sentence(node_class):
-    Node = make_node_class()
-    wnp = make_wnp(make_wrap(Node))
-    install_operators(Node, wnp)
+    Node, wnp = working_graph()
     for check, args in [(check_wrap, (make_wrap(Node), node_class)), (check_operators, (node_class,)),
                         (check_loss, (make_loss(wnp), node_class)), (check_replay, (replay, node_class))]:
         is_refused(check, *args)
@@ -479,9 +483,7 @@ def test_every_check_answers_garbage_in_place_of_the_node_class_with_a_sentence(
 
 @pytest.mark.parametrize("broken", ["init raises", "no parents", "value is a list"])
 def test_a_node_class_edited_by_hand_gets_a_sentence(broken):
-    Node = make_node_class()
-    wnp = make_wnp(make_wrap(Node))
-    install_operators(Node, wnp)
+    Node, wnp = working_graph()
     if broken == "init raises":
         Node.__init__ = lambda self, *args, **kwargs: math.sqrt(-1)
     if broken == "no parents":

@@ -276,12 +276,12 @@ def _explained(error: Exception, name: str, hint: Hint) -> CheckFailed:
 
 def _stub_name(error: NotImplementedError) -> str | None:
     """The attendee's function whose stub raised ``error``, if the function a check called
-    calls it (None when that function's own stub raised it, or a library did)."""
+    calls it (None when that function's own stub raised it)."""
     frames = traceback.extract_tb(error.__traceback__)  # call's own frame, then the attendee's
     if len(frames) <= 2:      # the stub of the function called itself: it is "not written yet"
         return None
-    where = frames[-1]
-    return None if raised_by_a_library(error) or not where.name.isidentifier() else where.name
+    where = frames[-1]    # (an error a library raised never gets here: see _explained)
+    return where.name if where.name.isidentifier() else None
 
 
 def raised_by_a_library(error: BaseException) -> bool:
